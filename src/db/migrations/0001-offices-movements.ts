@@ -1,0 +1,94 @@
+import type { Migration } from '../migrate.js';
+
+export const migration: Migration = {
+  id: '0001-offices-movements',
+  up: `
+CREATE TABLE offices (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  mode TEXT,
+  country TEXT NOT NULL,
+  neighbour TEXT,
+  latitude DOUBLE PRECISION,
+  longitude DOUBLE PRECISION,
+  origin TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+
+CREATE TABLE movements (
+  id TEXT PRIMARY KEY,
+  lrn TEXT NOT NULL,
+  declarant_key TEXT NOT NULL,
+  mrn TEXT UNIQUE,
+  state TEXT NOT NULL,
+  state_before_hold TEXT,
+  declaration_type TEXT NOT NULL,
+  office_of_departure TEXT NOT NULL,
+  office_of_destination TEXT NOT NULL,
+  limit_date TEXT,
+  limit_at TEXT,
+  declared_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  event_count INTEGER NOT NULL,
+  declaration_json TEXT NOT NULL,
+  original_format TEXT NOT NULL,
+  original_message TEXT NOT NULL,
+  UNIQUE (declarant_key, lrn)
+);
+CREATE INDEX movements_declared ON movements (declared_at, id);
+CREATE INDEX movements_state_declared ON movements (state, declared_at, id);
+CREATE INDEX movements_lrn ON movements (lrn);
+CREATE INDEX movements_limit ON movements (limit_at);
+
+CREATE TABLE movement_offices (
+  movement_id TEXT NOT NULL REFERENCES movements (id),
+  office_code TEXT NOT NULL,
+  role TEXT NOT NULL,
+  PRIMARY KEY (office_code, movement_id, role)
+);
+CREATE INDEX movement_offices_movement ON movement_offices (movement_id);
+
+CREATE TABLE movement_countries (
+  movement_id TEXT NOT NULL REFERENCES movements (id),
+  country TEXT NOT NULL,
+  PRIMARY KEY (country, movement_id)
+);
+
+CREATE TABLE movement_goods (
+  movement_id TEXT NOT NULL REFERENCES movements (id),
+  item_number INTEGER NOT NULL,
+  hs_code TEXT NOT NULL,
+  PRIMARY KEY (movement_id, item_number)
+);
+CREATE INDEX movement_goods_hs ON movement_goods (hs_code, movement_id);
+
+CREATE TABLE movement_party_tokens (
+  token TEXT NOT NULL,
+  movement_id TEXT NOT NULL REFERENCES movements (id),
+  PRIMARY KEY (token, movement_id)
+);
+
+CREATE TABLE movement_events (
+  id TEXT PRIMARY KEY,
+  movement_id TEXT NOT NULL REFERENCES movements (id),
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  time TEXT NOT NULL,
+  office TEXT,
+  actor TEXT NOT NULL,
+  details_json TEXT,
+  recorded_at TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  refusal_reason TEXT,
+  state_before TEXT NOT NULL,
+  state_after TEXT NOT NULL,
+  UNIQUE (movement_id, seq)
+);
+`,
+};

@@ -1,0 +1,9 @@
+import type { Migration } from '../migrate.js';
+import { migration as movements } from './0001-offices-movements.js';
+import { migration as screening } from './0002-screening.js';
+import { migration as goods } from './0003-goods.js';
+import { migration as tracking } from './0004-tracking.js';
+import { migration as usersAudit } from './0005-users-audit.js';
+
+/** In application order. A migration, once released, is never edited: add a new file instead. */
+export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit];

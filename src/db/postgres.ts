@@ -1,0 +1,82 @@
+import pg from 'pg';
+import type { Db, SqlValue } from './db.js';
+
+const placeholderCache = new Map<string, string>();
+
+/** Repositories write `?`; PostgreSQL wants `$1`, `$2`… Our SQL never puts `?` inside literals. */
+const toPositional = (sql: string): string => {
+  let converted = placeholderCache.get(sql);
+  if (converted === undefined) {
+    let index = 0;
+    converted = sql.replace(/\?/g, () => `$${++index}`);
+    placeholderCache.set(sql, converted);
+  }
+  return converted;
+};
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+const numericTypes = [pg.types.builtins.INT8, pg.types.builtins.NUMERIC];
+for (const oid of numericTypes) pg.types.setTypeParser(oid, (value: string) => Number(value));
+
+class PostgresDb implements Db {
+  readonly dialect = 'postgres' as const;
+
+  constructor(
+    private readonly target: Queryable,
+    private readonly pool: pg.Pool | null,
+  ) {}
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const result = await this.target.query(toPositional(sql), params as SqlValue[]);
+    return result.rows as T[];
+  }
+
+  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    const result = await this.target.query(toPositional(sql), params as SqlValue[]);
+    return { changes: result.rowCount ?? 0 };
+  }
+
+  async runMany(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<{ changes: number }> {
+    return this.transaction(async (tx) => {
+      let changes = 0;
+      for (const row of rows) changes += (await tx.run(sql, row)).changes;
+      return { changes };
+    });
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (!this.pool) return fn(this);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new PostgresDb(client, null));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.target.query(sql);
+  }
+
+  async close(): Promise<void> {
+    if (this.pool) await this.pool.end();
+  }
+}
+
+export const openPostgres = (connectionString: string, maxConnections = 10): Db => {
+  const pool = new pg.Pool({ connectionString, max: maxConnections });
+  // An idle client that loses its server must not take the process down with it.
+  pool.on('error', () => undefined);
+  return new PostgresDb(pool, pool);
+};
