@@ -1,6 +1,9 @@
 import type { Config } from './config.js';
 import { connect } from './db/connect.js';
 import type { Db } from './db/db.js';
+import { loadNomenclature, type Nomenclature } from './goods/nomenclature.js';
+import { MovementService } from './movements/movement.service.js';
+import { OfficeService } from './offices/office.service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type IdGenerator, ulidGenerator } from './shared/ids.js';
 
@@ -10,6 +13,9 @@ export interface AppContext {
   db: Db;
   clock: Clock;
   ids: IdGenerator;
+  nomenclature: Nomenclature;
+  offices: OfficeService;
+  movements: MovementService;
   close(): Promise<void>;
 }
 
@@ -20,12 +26,28 @@ export interface ContextOverrides {
 }
 
 export const createAppContext = async (config: Config, overrides: ContextOverrides = {}): Promise<AppContext> => {
+  const nomenclature = loadNomenclature(config.referenceDir);
   const db = overrides.db ?? (await connect(config));
-  return {
-    config,
-    db,
-    clock: overrides.clock ?? systemClock,
-    ids: overrides.ids ?? ulidGenerator(),
-    close: () => db.close(),
-  };
+  try {
+    const clock = overrides.clock ?? systemClock;
+    const ids = overrides.ids ?? ulidGenerator();
+    const offices = new OfficeService(db, clock);
+    await offices.start(config.referenceDir);
+    const movements = new MovementService({
+      db,
+      clock,
+      ids,
+      references: {
+        officeExists: (code) => offices.exists(code),
+        checkHsCode: (code) => {
+          const checked = nomenclature.check(code);
+          return checked.ok ? { ok: true, normalised: checked.code } : { ok: false, reason: checked.reason };
+        },
+      },
+    });
+    return { config, db, clock, ids, nomenclature, offices, movements, close: () => db.close() };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
 };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../config.js';
+import { type Config, type ConfigOverrides, loadConfig } from '../config.js';
 import { type AppContext, createAppContext } from '../main.js';
 
 export interface GlobalOptions {
@@ -9,12 +9,13 @@ export interface GlobalOptions {
 }
 
 /** Opens the store named by the global flags (or environment) for one CLI command. */
-export const openContext = async (command: Command): Promise<AppContext> => {
+export const openContext = async (command: Command, overrides: ConfigOverrides = {}): Promise<AppContext> => {
   const options = command.optsWithGlobals<GlobalOptions>();
   const config: Config = loadConfig({
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
     referenceDir: options.referenceDir,
+    ...overrides,
   });
   return createAppContext(config);
 };

@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { isDomainError } from '../shared/errors.js';
+import { eventsCommand } from './events.js';
 import { migrateCommand } from './migrate.js';
+import { movementsCommand } from './movements.js';
+import { serveCommand } from './serve.js';
 
 const program = new Command('caravan')
   .description('Caravan: transit movements, e-seal tracking, goods control and sanctions screening for customs')
@@ -12,7 +15,10 @@ const program = new Command('caravan')
 
 // One line per command module; each file under src/cli/ owns one command and its --help.
 const commands: Command[] = [
+  serveCommand(),
   migrateCommand(),
+  movementsCommand(),
+  eventsCommand(),
 ];
 for (const command of commands) program.addCommand(command);
 

@@ -1,8 +1,7 @@
 import type { Migration } from '../migrate.js';
 
-export const migration: Migration = {
-  id: '0001-offices-movements',
-  up: `
+/** Prefix searches compare bytes, so PostgreSQL's locale collation must not reorder these columns. */
+const schema = (bytewiseText: string): string => `
 CREATE TABLE offices (
   code TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -63,13 +62,13 @@ CREATE TABLE movement_countries (
 CREATE TABLE movement_goods (
   movement_id TEXT NOT NULL REFERENCES movements (id),
   item_number INTEGER NOT NULL,
-  hs_code TEXT NOT NULL,
+  hs_code ${bytewiseText} NOT NULL,
   PRIMARY KEY (movement_id, item_number)
 );
 CREATE INDEX movement_goods_hs ON movement_goods (hs_code, movement_id);
 
 CREATE TABLE movement_party_tokens (
-  token TEXT NOT NULL,
+  token ${bytewiseText} NOT NULL,
   movement_id TEXT NOT NULL REFERENCES movements (id),
   PRIMARY KEY (token, movement_id)
 );
@@ -86,9 +85,14 @@ CREATE TABLE movement_events (
   recorded_at TEXT NOT NULL,
   outcome TEXT NOT NULL,
   refusal_reason TEXT,
+  note TEXT,
   state_before TEXT NOT NULL,
   state_after TEXT NOT NULL,
   UNIQUE (movement_id, seq)
 );
-`,
+`;
+
+export const migration: Migration = {
+  id: '0001-offices-movements',
+  up: { sqlite: schema('TEXT'), postgres: schema('TEXT COLLATE "C"') },
 };

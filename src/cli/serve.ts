@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { storeDescription } from '../db/connect.js';
+import { buildHttpApp } from '../http/app.js';
+import { openContext } from './context.js';
+
+export const serveCommand = (): Command =>
+  new Command('serve')
+    .description('Start the HTTP API (and UI) on the configured store')
+    .option('--port <port>', 'port to listen on (env PORT, default 8080)')
+    .option('--host <host>', 'interface to listen on (env HOST, default 127.0.0.1)')
+    .action(async (options: { port?: string; host?: string }, command: Command) => {
+      const context = await openContext(command, { port: options.port, host: options.host });
+      const app = await buildHttpApp(context, { logLevel: context.config.logLevel, bodyLimitBytes: context.config.bodyLimitBytes });
+      const sweep = setInterval(() => {
+        context.movements.sweepOverdue().catch((error: unknown) => app.log.error({ err: error }, 'overdue sweep failed'));
+      }, context.config.overdueSweepSeconds * 1000);
+      sweep.unref();
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        app.log.info(`${signal} received, shutting down`);
+        clearInterval(sweep);
+        await app.close();
+        await context.close();
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      await context.movements.sweepOverdue();
+      await app.listen({ port: context.config.port, host: context.config.host });
+      app.log.info(`Caravan on http://${context.config.host === '0.0.0.0' ? 'localhost' : context.config.host}:${context.config.port} — store: ${storeDescription(context.config)}; API docs at /api/docs`);
+    });

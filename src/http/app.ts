@@ -1,0 +1,76 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../main.js';
+import { registerMovementRoutes } from '../movements/movement.routes.js';
+import { registerOfficeRoutes } from '../offices/office.routes.js';
+import { registerBodyParsers } from './body-parsers.js';
+import { sendProblem, toProblem } from './problem.js';
+
+
+export interface HttpOptions {
+  logLevel: AppContext['config']['logLevel'];
+  bodyLimitBytes: number;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/**
+ * Query strings and path parameters are validated by their zod schemas; bodies are validated by the
+ * domain (the same rules the CLI and bulk imports use), so their schemas here only document them.
+ */
+const documentBodiesValidateTheRest: typeof validatorCompiler = (route) =>
+  route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler(route);
+
+export const buildHttpApp = async (context: AppContext, options: HttpOptions): Promise<FastifyInstance> => {
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes,
+    logger: {
+      level: options.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'], censor: '[redacted]' },
+    },
+    genReqId: () => context.ids.next(),
+  });
+  app.setValidatorCompiler(documentBodiesValidateTheRest);
+  app.setSerializerCompiler(serializerCompiler);
+  registerBodyParsers(app);
+
+  app.setErrorHandler((error, request, reply) => {
+    const body = toProblem(error, request);
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, toProblem(Object.assign(new Error('not found'), { statusCode: 404 }), request)),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Caravan API',
+        version: '1',
+        description:
+          'Transit movements, lifecycle events, offices. Errors are RFC 9457 problem+json with an `errors` list naming each bad field.',
+      },
+      tags: [
+        { name: 'movements', description: 'Transit declarations and their lifecycle' },
+        { name: 'offices', description: 'Customs offices and border crossings' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  await app.register(
+    async (api) => {
+      registerOfficeRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerMovementRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+};

@@ -1,0 +1,335 @@
+import type { Db, SqlValue } from '../db/db.js';
+import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.js';
+import type { Declaration } from './declaration.js';
+import {
+  effectiveState,
+  isPastLimit,
+  type Movement,
+  type MovementEvent,
+  type MovementState,
+} from './movement.js';
+
+interface MovementRow {
+  id: string;
+  lrn: string;
+  declarant_key: string;
+  mrn: string | null;
+  state: MovementState;
+  state_before_hold: MovementState | null;
+  limit_date: string | null;
+  limit_at: string | null;
+  declared_at: string;
+  updated_at: string;
+  event_count: number;
+  declaration_json: string;
+  original_format: 'json' | 'ie015';
+}
+
+interface EventRow {
+  id: string;
+  movement_id: string;
+  seq: number;
+  type: MovementEvent['type'];
+  time: string;
+  office: string | null;
+  actor: string;
+  details_json: string | null;
+  recorded_at: string;
+  outcome: MovementEvent['outcome'];
+  refusal_reason: string | null;
+  note: string | null;
+  state_before: MovementState;
+  state_after: MovementState;
+}
+
+const MOVEMENT_COLUMNS =
+  'm.id, m.lrn, m.declarant_key, m.mrn, m.state, m.state_before_hold, m.limit_date, m.limit_at, m.declared_at, m.updated_at, m.event_count, m.declaration_json, m.original_format';
+
+const EVENT_COLUMNS =
+  'id, movement_id, seq, type, time, office, actor, details_json, recorded_at, outcome, refusal_reason, note, state_before, state_after';
+
+const toMovement = (row: MovementRow, now: Date): Movement => ({
+  id: row.id,
+  lrn: row.lrn,
+  mrn: row.mrn,
+  declarantKey: row.declarant_key,
+  state: effectiveState(row.state, row.limit_at, now),
+  recordedState: row.state,
+  stateBeforeHold: row.state_before_hold,
+  overdue: row.state === 'overdue' || isPastLimit(row.state, row.limit_at, now),
+  declaredAt: row.declared_at,
+  updatedAt: row.updated_at,
+  limitDate: row.limit_date,
+  eventCount: Number(row.event_count),
+  declaration: JSON.parse(row.declaration_json) as Declaration,
+  originalFormat: row.original_format,
+});
+
+const toEvent = (row: EventRow): MovementEvent => ({
+  id: row.id,
+  movementId: row.movement_id,
+  seq: Number(row.seq),
+  type: row.type,
+  time: row.time,
+  office: row.office,
+  actor: row.actor,
+  details: row.details_json === null ? null : (JSON.parse(row.details_json) as Record<string, unknown>),
+  recordedAt: row.recorded_at,
+  outcome: row.outcome,
+  refusalReason: row.refusal_reason,
+  note: row.note,
+  stateBefore: row.state_before,
+  stateAfter: row.state_after,
+});
+
+export interface NewMovement {
+  id: string;
+  lrn: string;
+  declarantKey: string;
+  declaration: Declaration;
+  limitDate: string;
+  limitAt: string;
+  declaredAt: string;
+  originalFormat: 'json' | 'ie015';
+  originalMessage: string;
+  partyTokens: string[];
+}
+
+export interface MovementFilters {
+  states?: MovementState[];
+  office?: string;
+  overdue?: boolean;
+  declaredFrom?: string;
+  declaredTo?: string;
+  /** Every word must begin a word of some party's name. */
+  partyTokens?: string[];
+  hsPrefix?: string;
+  countryOfRouting?: string;
+  lrn?: string;
+}
+
+const EN_ROUTE_SQL = "('released', 'passed_transit', 'incident')";
+
+/** Smallest string greater than every string that starts with prefix, for index-friendly prefix ranges. */
+const prefixUpperBound = (prefix: string): string => `${prefix}\uffff`;
+
+export class MovementRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(movement: NewMovement, submitted: MovementEvent): Promise<void> {
+    const { declaration } = movement;
+    await this.db.run(
+      `INSERT INTO movements (id, lrn, declarant_key, mrn, state, state_before_hold, declaration_type,
+         office_of_departure, office_of_destination, limit_date, limit_at, declared_at, updated_at, event_count,
+         declaration_json, original_format, original_message)
+       VALUES (?, ?, ?, NULL, 'submitted', NULL, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+      [
+        movement.id,
+        movement.lrn,
+        movement.declarantKey,
+        declaration.declarationType,
+        declaration.officeOfDeparture,
+        declaration.officeOfDestination,
+        movement.limitDate,
+        movement.limitAt,
+        movement.declaredAt,
+        movement.declaredAt,
+        JSON.stringify(declaration),
+        movement.originalFormat,
+        movement.originalMessage,
+      ],
+    );
+    const offices = new Map<string, string>();
+    offices.set(`${declaration.officeOfDeparture}|departure`, declaration.officeOfDeparture);
+    for (const code of declaration.officesOfTransit) offices.set(`${code}|transit`, code);
+    for (const code of declaration.officesOfExit) offices.set(`${code}|exit`, code);
+    offices.set(`${declaration.officeOfDestination}|destination`, declaration.officeOfDestination);
+    await this.db.runMany(
+      'INSERT INTO movement_offices (movement_id, office_code, role) VALUES (?, ?, ?)',
+      [...offices.keys()].map((key) => {
+        const [code, role] = key.split('|') as [string, string];
+        return [movement.id, code, role];
+      }),
+    );
+    await this.db.runMany(
+      'INSERT INTO movement_countries (movement_id, country) VALUES (?, ?)',
+      [...new Set(declaration.countriesOfRouting)].map((country) => [movement.id, country]),
+    );
+    await this.db.runMany(
+      'INSERT INTO movement_goods (movement_id, item_number, hs_code) VALUES (?, ?, ?)',
+      declaration.goodsItems.map((item) => [movement.id, item.itemNumber, item.hsCode]),
+    );
+    await this.db.runMany(
+      'INSERT INTO movement_party_tokens (token, movement_id) VALUES (?, ?)',
+      movement.partyTokens.map((token) => [token, movement.id]),
+    );
+    await this.insertEvent(submitted);
+  }
+
+  async existsForDeclarant(declarantKey: string, lrn: string): Promise<boolean> {
+    const row = await this.db.get('SELECT 1 AS found FROM movements WHERE declarant_key = ? AND lrn = ?', [declarantKey, lrn]);
+    return row !== undefined;
+  }
+
+  async findById(id: string, now: Date): Promise<Movement | undefined> {
+    const row = await this.db.get<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM movements m WHERE m.id = ?`, [id]);
+    return row && toMovement(row, now);
+  }
+
+  async findByMrn(mrn: string, now: Date): Promise<Movement | undefined> {
+    const row = await this.db.get<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM movements m WHERE m.mrn = ?`, [mrn]);
+    return row && toMovement(row, now);
+  }
+
+  async findByLrn(lrn: string, now: Date): Promise<Movement[]> {
+    const rows = await this.db.all<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM movements m WHERE m.lrn = ? LIMIT 2`, [lrn]);
+    return rows.map((row) => toMovement(row, now));
+  }
+
+  async originalMessage(id: string): Promise<{ format: 'json' | 'ie015'; message: string } | undefined> {
+    const row = await this.db.get<{ original_format: 'json' | 'ie015'; original_message: string }>(
+      'SELECT original_format, original_message FROM movements WHERE id = ?',
+      [id],
+    );
+    return row && { format: row.original_format, message: row.original_message };
+  }
+
+  async findEvent(id: string): Promise<MovementEvent | undefined> {
+    const row = await this.db.get<EventRow>(`SELECT ${EVENT_COLUMNS} FROM movement_events WHERE id = ?`, [id]);
+    return row && toEvent(row);
+  }
+
+  async events(movementId: string): Promise<MovementEvent[]> {
+    const rows = await this.db.all<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM movement_events WHERE movement_id = ? ORDER BY seq`,
+      [movementId],
+    );
+    return rows.map(toEvent);
+  }
+
+  async insertEvent(event: MovementEvent): Promise<void> {
+    await this.db.run(
+      `INSERT INTO movement_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        event.id,
+        event.movementId,
+        event.seq,
+        event.type,
+        event.time,
+        event.office,
+        event.actor,
+        event.details === null ? null : JSON.stringify(event.details),
+        event.recordedAt,
+        event.outcome,
+        event.refusalReason,
+        event.note,
+        event.stateBefore,
+        event.stateAfter,
+      ],
+    );
+  }
+
+  /** Moves the projection forward; `expectedSeq` guards against two writers applying events at once. */
+  async updateStatus(
+    id: string,
+    change: { state: MovementState; stateBeforeHold: MovementState | null; mrn?: string; updatedAt: string; expectedEventCount: number },
+  ): Promise<boolean> {
+    const result = await this.db.run(
+      `UPDATE movements SET state = ?, state_before_hold = ?, mrn = COALESCE(?, mrn), updated_at = ?, event_count = event_count + 1
+       WHERE id = ? AND event_count = ?`,
+      [change.state, change.stateBeforeHold, change.mrn ?? null, change.updatedAt, id, change.expectedEventCount],
+    );
+    return result.changes === 1;
+  }
+
+  async nextCounter(name: string): Promise<number> {
+    const row = await this.db.get<{ value: number }>(
+      `INSERT INTO counters (name, value) VALUES (?, 1)
+       ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`,
+      [name],
+    );
+    return Number(row?.value);
+  }
+
+  /** Movements still en route past their time limit that the sweep has not marked yet, oldest limit first. */
+  async pastLimit(now: Date, limit: number): Promise<Movement[]> {
+    const rows = await this.db.all<MovementRow>(
+      `SELECT ${MOVEMENT_COLUMNS} FROM movements m
+       WHERE m.limit_at < ? AND m.state IN ${EN_ROUTE_SQL}
+         AND NOT EXISTS (SELECT 1 FROM movement_events e WHERE e.id = 'overdue-' || m.id)
+       ORDER BY m.limit_at LIMIT ?`,
+      [now.toISOString(), limit],
+    );
+    return rows.map((row) => toMovement(row, now));
+  }
+
+  async list(filters: MovementFilters, page: { cursor?: string; limit: number }, now: Date): Promise<Page<Movement>> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    const nowIso = now.toISOString();
+    if (filters.states && filters.states.length > 0) {
+      const alternatives: string[] = [];
+      for (const state of filters.states) {
+        if (state === 'overdue') {
+          alternatives.push(`(m.state = 'overdue' OR (m.state IN ${EN_ROUTE_SQL} AND m.limit_at < ?))`);
+          params.push(nowIso);
+        } else if (['released', 'passed_transit', 'incident'].includes(state)) {
+          alternatives.push('(m.state = ? AND (m.limit_at IS NULL OR m.limit_at >= ?))');
+          params.push(state, nowIso);
+        } else {
+          alternatives.push('m.state = ?');
+          params.push(state);
+        }
+      }
+      where.push(`(${alternatives.join(' OR ')})`);
+    }
+    if (filters.overdue !== undefined) {
+      const overdueSql = `(m.state = 'overdue' OR (m.state IN ${EN_ROUTE_SQL} AND m.limit_at < ?))`;
+      where.push(filters.overdue ? overdueSql : `NOT ${overdueSql}`);
+      params.push(nowIso);
+    }
+    if (filters.office) {
+      where.push('m.id IN (SELECT movement_id FROM movement_offices WHERE office_code = ?)');
+      params.push(filters.office);
+    }
+    if (filters.countryOfRouting) {
+      where.push('m.id IN (SELECT movement_id FROM movement_countries WHERE country = ?)');
+      params.push(filters.countryOfRouting);
+    }
+    if (filters.hsPrefix) {
+      where.push('m.id IN (SELECT movement_id FROM movement_goods WHERE hs_code >= ? AND hs_code < ?)');
+      params.push(filters.hsPrefix, prefixUpperBound(filters.hsPrefix));
+    }
+    for (const token of filters.partyTokens ?? []) {
+      where.push('m.id IN (SELECT movement_id FROM movement_party_tokens WHERE token >= ? AND token < ?)');
+      params.push(token, prefixUpperBound(token));
+    }
+    if (filters.declaredFrom) {
+      where.push('m.declared_at >= ?');
+      params.push(filters.declaredFrom);
+    }
+    if (filters.declaredTo) {
+      where.push('m.declared_at < ?');
+      params.push(filters.declaredTo);
+    }
+    if (filters.lrn) {
+      where.push('m.lrn = ?');
+      params.push(filters.lrn);
+    }
+    if (page.cursor) {
+      const [declaredAt, id] = decodeCursor(page.cursor, 2) as [string, string];
+      where.push('(m.declared_at < ? OR (m.declared_at = ? AND m.id < ?))');
+      params.push(declaredAt, declaredAt, id);
+    }
+    const sql = `SELECT ${MOVEMENT_COLUMNS} FROM movements m
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY m.declared_at DESC, m.id DESC LIMIT ?`;
+    const rows = await this.db.all<MovementRow>(sql, [...params, page.limit + 1]);
+    const items = rows.slice(0, page.limit).map((row) => toMovement(row, now));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > page.limit && last ? encodeCursor([last.declaredAt, last.id]) : null,
+    };
+  }
+}

@@ -1,0 +1,477 @@
+import type { Db } from '../db/db.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, type FieldIssue, notFound, validationError } from '../shared/errors.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { Page } from '../shared/pagination.js';
+import { searchWords } from '../shared/text.js';
+import {
+  checkDeclarationReferences,
+  type Declaration,
+  declarantKey,
+  declarationLimits,
+  parseDeclaration,
+} from './declaration.js';
+import { type OfficeEvent, parseOfficeEvent } from './movement-event.js';
+import { MovementRepository, type MovementFilters } from './movement.repository.js';
+import {
+  applyEvent,
+  limitInstant,
+  type Movement,
+  type MovementEvent,
+  type MovementEventType,
+  officeRemark,
+} from './movement.js';
+import { formatMrn, isValidMrn } from './mrn.js';
+
+export interface MovementReferences {
+  officeExists(code: string): boolean;
+  checkHsCode(code: string): { ok: true; normalised: string } | { ok: false; reason: string };
+}
+
+export interface MovementServiceDeps {
+  db: Db;
+  clock: Clock;
+  ids: IdGenerator;
+  references: MovementReferences;
+}
+
+export type OriginalFormat = 'json' | 'ie015';
+
+export interface IncomingDeclaration {
+  input: unknown;
+  format: OriginalFormat;
+  /** The message exactly as received, kept with the movement. */
+  original: string;
+  /** Line (NDJSON) or position the report should name. */
+  line?: number;
+}
+
+export interface RejectedRecord {
+  index: number;
+  line?: number;
+  reference?: string;
+  code: DomainError['code'];
+  message: string;
+  issues: FieldIssue[];
+}
+
+export interface DeclarationBatchReport {
+  accepted: { index: number; line?: number; id: string; lrn: string }[];
+  rejected: RejectedRecord[];
+}
+
+export interface EventOutcome {
+  duplicate: boolean;
+  event: MovementEvent;
+  movement: Movement;
+}
+
+export interface EventBatchReport {
+  applied: number;
+  refused: { index: number; line?: number; id: string; reason: string }[];
+  duplicates: number;
+  rejected: RejectedRecord[];
+}
+
+export interface MovementDetail {
+  movement: Movement;
+  events: MovementEvent[];
+}
+
+const BATCH_SIZE = 500;
+/** An office clock this far ahead of ours is worth a note on the event, not a refusal. */
+const EVENT_CLOCK_SKEW_MS = 10 * 60 * 1000;
+const MAX_CONFLICT_RETRIES = 3;
+
+const addDays = (date: string, days: number): string => {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+};
+
+const toRejected = (error: unknown, index: number, line?: number, reference?: string): RejectedRecord => {
+  if (error instanceof DomainError) {
+    return { index, ...(line !== undefined ? { line } : {}), ...(reference ? { reference } : {}), code: error.code, message: error.message, issues: error.issues };
+  }
+  throw error;
+};
+
+const partyTokens = (declaration: Declaration): string[] => {
+  const parties = [
+    declaration.consignor,
+    declaration.consignee,
+    declaration.holderOfTheTransitProcedure,
+    declaration.carrier,
+  ];
+  return [...new Set(parties.flatMap((party) => (party?.name ? searchWords(party.name) : [])))];
+};
+
+export class MovementService {
+  constructor(private readonly deps: MovementServiceDeps) {}
+
+  private get now(): Date {
+    return this.deps.clock.now();
+  }
+
+  /** Validates one declaration completely, without touching the store. */
+  private prepare(incoming: IncomingDeclaration, declaredAt: string) {
+    const parsed = parseDeclaration(incoming.input);
+    if (!parsed.ok) throw validationError('The declaration is invalid', parsed.issues);
+    const declaredOn = declaredAt.slice(0, 10);
+    const issues = checkDeclarationReferences(
+      parsed.declaration,
+      {
+        officeExists: (code) => this.deps.references.officeExists(code),
+        checkHsCode: (code) => this.deps.references.checkHsCode(code),
+      },
+      declaredOn,
+    );
+    if (issues.length > 0) throw validationError('The declaration refers to unknown or impossible data', issues);
+    const declaration: Declaration = {
+      ...parsed.declaration,
+      goodsItems: parsed.declaration.goodsItems.map((item) => {
+        const checked = this.deps.references.checkHsCode(item.hsCode);
+        return { ...item, hsCode: checked.ok ? checked.normalised : item.hsCode };
+      }),
+    };
+    const limitDate = declaration.limitDate ?? addDays(declaredOn, declarationLimits.defaultTransitDays);
+    const id = this.deps.ids.next();
+    return {
+      movement: {
+        id,
+        lrn: declaration.lrn,
+        declarantKey: declarantKey(declaration),
+        declaration,
+        limitDate,
+        limitAt: limitInstant(limitDate),
+        declaredAt,
+        originalFormat: incoming.format,
+        originalMessage: incoming.original,
+        partyTokens: partyTokens(declaration),
+      },
+      submitted: {
+        id: this.deps.ids.next(),
+        movementId: id,
+        seq: 1,
+        type: 'submitted' as const,
+        time: declaredAt,
+        office: declaration.officeOfDeparture,
+        actor: '',
+        details: null,
+        recordedAt: declaredAt,
+        outcome: 'applied' as const,
+        refusalReason: null,
+        note: null,
+        stateBefore: 'submitted' as const,
+        stateAfter: 'submitted' as const,
+      },
+    };
+  }
+
+  private duplicateLrn(lrn: string): DomainError {
+    return new DomainError('duplicate', `LRN ${lrn} is already declared by this declarant`, [
+      { path: 'lrn', message: 'is already used by this holder of the transit procedure' },
+    ]);
+  }
+
+  async declare(incoming: IncomingDeclaration, actor: string): Promise<Movement> {
+    const declaredAt = this.now.toISOString();
+    const prepared = this.prepare(incoming, declaredAt);
+    await this.deps.db.transaction(async (tx) => {
+      const repository = new MovementRepository(tx);
+      if (await repository.existsForDeclarant(prepared.movement.declarantKey, prepared.movement.lrn)) {
+        throw this.duplicateLrn(prepared.movement.lrn);
+      }
+      await repository.insert(prepared.movement, { ...prepared.submitted, actor });
+    });
+    return this.get(prepared.movement.id).then((detail) => detail.movement);
+  }
+
+  /**
+   * Stores the valid declarations of a batch and reports each invalid one. Good records commit in
+   * chunks; a chunk that fails as a whole is retried record by record, so one bad row never sinks others.
+   */
+  async declareMany(
+    records: readonly IncomingDeclaration[],
+    actor: string,
+    onProgress?: (done: number) => void,
+  ): Promise<DeclarationBatchReport> {
+    const report: DeclarationBatchReport = { accepted: [], rejected: [] };
+    for (let start = 0; start < records.length; start += BATCH_SIZE) {
+      const chunk = records.slice(start, start + BATCH_SIZE);
+      const declaredAt = this.now.toISOString();
+      const prepared: { index: number; line?: number; value: ReturnType<MovementService['prepare']> }[] = [];
+      chunk.forEach((record, offset) => {
+        const index = start + offset;
+        try {
+          prepared.push({ index, ...(record.line !== undefined ? { line: record.line } : {}), value: this.prepare(record, declaredAt) });
+        } catch (error) {
+          report.rejected.push(toRejected(error, index, record.line, lrnOf(record.input)));
+        }
+      });
+      const stored = await this.storeChunk(prepared, actor).catch(async () => {
+        const results = [];
+        for (const item of prepared) results.push(...(await this.storeChunk([item], actor)));
+        return results;
+      });
+      for (const outcome of stored) {
+        if (outcome.error) report.rejected.push(toRejected(outcome.error, outcome.index, outcome.line, outcome.lrn));
+        else report.accepted.push({ index: outcome.index, ...(outcome.line !== undefined ? { line: outcome.line } : {}), id: outcome.id, lrn: outcome.lrn });
+      }
+      onProgress?.(Math.min(start + BATCH_SIZE, records.length));
+    }
+    report.rejected.sort((a, b) => a.index - b.index);
+    return report;
+  }
+
+  private async storeChunk(
+    items: { index: number; line?: number; value: ReturnType<MovementService['prepare']> }[],
+    actor: string,
+  ): Promise<{ index: number; line?: number; id: string; lrn: string; error?: DomainError }[]> {
+    return this.deps.db.transaction(async (tx) => {
+      const repository = new MovementRepository(tx);
+      const seen = new Set<string>();
+      const outcomes: { index: number; line?: number; id: string; lrn: string; error?: DomainError }[] = [];
+      for (const { index, line, value } of items) {
+        const { movement, submitted } = value;
+        const key = `${movement.declarantKey}\u0000${movement.lrn}`;
+        const base = { index, ...(line !== undefined ? { line } : {}), id: movement.id, lrn: movement.lrn };
+        if (seen.has(key) || (await repository.existsForDeclarant(movement.declarantKey, movement.lrn))) {
+          outcomes.push({ ...base, error: this.duplicateLrn(movement.lrn) });
+          continue;
+        }
+        seen.add(key);
+        await repository.insert(movement, { ...submitted, actor });
+        outcomes.push(base);
+      }
+      return outcomes;
+    });
+  }
+
+  private async resolve(repository: MovementRepository, event: { lrn?: string; mrn?: string }): Promise<Movement> {
+    if (event.mrn) {
+      const movement = await repository.findByMrn(event.mrn, this.now);
+      if (!movement) throw notFound('Movement with MRN', event.mrn);
+      return movement;
+    }
+    const lrn = event.lrn ?? '';
+    const candidates = await repository.findByLrn(lrn, this.now);
+    if (candidates.length === 0) throw notFound('Movement with LRN', lrn);
+    if (candidates.length > 1) {
+      throw new DomainError('ambiguous', `LRN ${lrn} is used by more than one declarant; name the movement by its MRN`, [
+        { path: 'lrn', message: 'matches several movements' },
+      ]);
+    }
+    return candidates[0]!;
+  }
+
+  private validateEvent(input: unknown): OfficeEvent {
+    const parsed = parseOfficeEvent(input);
+    if (!parsed.ok) throw validationError('The event is invalid', parsed.issues);
+    const event = parsed.event;
+    const issues: FieldIssue[] = [];
+    if (event.office && !this.deps.references.officeExists(event.office)) {
+      issues.push({ path: 'office', message: `unknown customs office ${event.office}` });
+    }
+    if (event.mrn && !isValidMrn(event.mrn)) issues.push({ path: 'mrn', message: 'has a wrong check character' });
+    if (issues.length > 0) throw validationError('The event is invalid', issues);
+    return event;
+  }
+
+  /** Records an event in the movement's history: applied if it fits the lifecycle, otherwise refused with the reason. */
+  async recordEvent(input: unknown, actor: string): Promise<EventOutcome> {
+    const event = this.validateEvent(input);
+    return this.withConflictRetry(() => this.deps.db.transaction((tx) => this.apply(tx, event, actor)));
+  }
+
+  /** Applies a lifecycle change Caravan itself decides (overdue sweep, holds from case decisions). */
+  async recordSystemEvent(
+    movementId: string,
+    change: { id: string; type: Extract<MovementEventType, 'overdue' | 'hold' | 'hold_released'>; details?: Record<string, unknown> },
+    actor: string,
+  ): Promise<EventOutcome> {
+    const movement = await new MovementRepository(this.deps.db).findById(movementId, this.now);
+    if (!movement) throw notFound('Movement', movementId);
+    return this.withConflictRetry(() =>
+      this.deps.db.transaction((tx) =>
+        this.apply(
+          tx,
+          { id: change.id, type: change.type, time: this.now.toISOString(), mrn: movement.mrn ?? undefined, lrn: movement.lrn, ...(change.details ? { details: change.details } : {}) },
+          actor,
+          movement.id,
+        ),
+      ),
+    );
+  }
+
+  private async withConflictRetry<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'conflict' && tries < MAX_CONFLICT_RETRIES)) throw error;
+      }
+    }
+  }
+
+  private async apply(
+    tx: Db,
+    event: { id: string; type: MovementEventType; time: string; lrn?: string | undefined; mrn?: string | undefined; office?: string; details?: Record<string, unknown> },
+    actor: string,
+    movementId?: string,
+  ): Promise<EventOutcome> {
+    const repository = new MovementRepository(tx);
+    const existing = await repository.findEvent(event.id);
+    if (existing) {
+      const movement = (await repository.findById(existing.movementId, this.now))!;
+      const sameMovement = movementId ? movementId === movement.id : event.mrn ? event.mrn === movement.mrn : event.lrn === movement.lrn;
+      if (!sameMovement || existing.type !== event.type) {
+        throw new DomainError('duplicate', `Event id ${event.id} was already used for a different event`, [
+          { path: 'id', message: `already names a ${existing.type} event of movement ${movement.mrn ?? movement.lrn}` },
+        ]);
+      }
+      return { duplicate: true, event: existing, movement };
+    }
+    const movement = movementId ? (await repository.findById(movementId, this.now))! : await this.resolve(repository, event);
+    const result = applyEvent({ state: movement.recordedState, stateBeforeHold: movement.stateBeforeHold }, event.type);
+    const now = this.now.toISOString();
+    const office = event.office ?? null;
+    const recorded: MovementEvent = {
+      id: event.id,
+      movementId: movement.id,
+      seq: movement.eventCount + 1,
+      type: event.type,
+      time: event.time,
+      office,
+      actor,
+      details: event.details ?? null,
+      recordedAt: now,
+      outcome: result.ok ? 'applied' : 'refused',
+      refusalReason: result.ok ? null : result.reason,
+      note: result.ok ? this.remark(movement, event.type, office, event.time) : null,
+      stateBefore: movement.recordedState,
+      stateAfter: result.ok ? result.status.state : movement.recordedState,
+    };
+    const mrn =
+      result.ok && event.type === 'accepted'
+        ? await this.allocateMrn(repository, movement.declaration.officeOfDeparture, event.time)
+        : undefined;
+    const updated = await repository.updateStatus(movement.id, {
+      state: recorded.stateAfter,
+      stateBeforeHold: result.ok ? result.status.stateBeforeHold : movement.stateBeforeHold,
+      ...(mrn ? { mrn } : {}),
+      updatedAt: now,
+      expectedEventCount: movement.eventCount,
+    });
+    if (!updated) throw new DomainError('conflict', `Movement ${movement.id} changed while the event was applied`);
+    await repository.insertEvent(recorded);
+    return { duplicate: false, event: recorded, movement: (await repository.findById(movement.id, this.now))! };
+  }
+
+  private remark(movement: Movement, type: MovementEventType, office: string | null, time: string): string | null {
+    const remarks = [officeRemark(movement.declaration, type, office)];
+    const aheadMs = new Date(time).getTime() - this.now.getTime();
+    if (aheadMs > EVENT_CLOCK_SKEW_MS) {
+      remarks.push(`event time is ${Math.round(aheadMs / 60_000)} minutes ahead of Caravan's clock`);
+    }
+    return remarks.filter((remark) => remark !== null).join('; ') || null;
+  }
+
+  private async allocateMrn(repository: MovementRepository, office: string, acceptedAt: string): Promise<string> {
+    const year = new Date(acceptedAt).getUTCFullYear();
+    const serial = await repository.nextCounter(`mrn:${office}:${year}`);
+    return formatMrn(year, office, serial);
+  }
+
+  /** Records a batch of events in chunks; each record is applied, refused, a duplicate, or rejected with reasons. */
+  async recordEvents(
+    records: readonly { input: unknown; line?: number }[],
+    actor: string,
+    onProgress?: (done: number) => void,
+  ): Promise<EventBatchReport> {
+    const report: EventBatchReport = { applied: 0, refused: [], duplicates: 0, rejected: [] };
+    for (let start = 0; start < records.length; start += BATCH_SIZE) {
+      const chunk = records.slice(start, start + BATCH_SIZE);
+      const valid: { index: number; line?: number; event: OfficeEvent }[] = [];
+      chunk.forEach((record, offset) => {
+        try {
+          valid.push({ index: start + offset, ...(record.line !== undefined ? { line: record.line } : {}), event: this.validateEvent(record.input) });
+        } catch (error) {
+          report.rejected.push(toRejected(error, start + offset, record.line, idOf(record.input)));
+        }
+      });
+      await this.withConflictRetry(() =>
+        this.deps.db.transaction(async (tx) => {
+          const outcomes: { item: (typeof valid)[number]; outcome?: EventOutcome; error?: unknown }[] = [];
+          for (const item of valid) {
+            try {
+              outcomes.push({ item, outcome: await this.apply(tx, item.event, actor) });
+            } catch (error) {
+              if (error instanceof DomainError && error.code === 'conflict') throw error;
+              outcomes.push({ item, error });
+            }
+          }
+          for (const { item, outcome, error } of outcomes) {
+            if (error) report.rejected.push(toRejected(error, item.index, item.line, item.event.id));
+            else if (outcome?.duplicate) report.duplicates++;
+            else if (outcome?.event.outcome === 'refused') {
+              report.refused.push({ index: item.index, ...(item.line !== undefined ? { line: item.line } : {}), id: item.event.id, reason: outcome.event.refusalReason ?? '' });
+            } else report.applied++;
+          }
+        }),
+      );
+      onProgress?.(Math.min(start + BATCH_SIZE, records.length));
+    }
+    report.rejected.sort((a, b) => a.index - b.index);
+    return report;
+  }
+
+  /** One movement by internal id or MRN, with its whole history. */
+  async get(reference: string): Promise<MovementDetail> {
+    const repository = new MovementRepository(this.deps.db);
+    const movement = isValidMrn(reference)
+      ? await repository.findByMrn(reference, this.now)
+      : await repository.findById(reference, this.now);
+    if (!movement) throw notFound('Movement', reference);
+    return { movement, events: await repository.events(movement.id) };
+  }
+
+  async original(reference: string): Promise<{ format: OriginalFormat; message: string }> {
+    const { movement } = await this.get(reference);
+    return (await new MovementRepository(this.deps.db).originalMessage(movement.id))!;
+  }
+
+  async list(filters: MovementFilters & { party?: string }, page: { cursor?: string; limit: number }): Promise<Page<Movement>> {
+    const { party, ...rest } = filters;
+    const partyTokens = party ? searchWords(party) : undefined;
+    if (party !== undefined && partyTokens?.length === 0) {
+      throw validationError('Invalid filter', [{ path: 'party', message: 'needs at least one word of two or more letters' }]);
+    }
+    return new MovementRepository(this.deps.db).list({ ...rest, ...(partyTokens ? { partyTokens } : {}) }, page, this.now);
+  }
+
+  /** Records the overdue event for movements past their time limit; safe to run from several processes. */
+  async sweepOverdue(batch = 500): Promise<number> {
+    const due = await new MovementRepository(this.deps.db).pastLimit(this.now, batch);
+    let recorded = 0;
+    for (const movement of due) {
+      const outcome = await this.recordSystemEvent(
+        movement.id,
+        { id: `overdue-${movement.id}`, type: 'overdue', details: { limitDate: movement.limitDate } },
+        'system:overdue-sweep',
+      );
+      if (!outcome.duplicate && outcome.event.outcome === 'applied') recorded++;
+    }
+    return recorded;
+  }
+}
+
+const lrnOf = (input: unknown): string | undefined =>
+  input && typeof input === 'object' && typeof (input as { lrn?: unknown }).lrn === 'string'
+    ? (input as { lrn: string }).lrn
+    : undefined;
+
+const idOf = (input: unknown): string | undefined =>
+  input && typeof input === 'object' && typeof (input as { id?: unknown }).id === 'string'
+    ? (input as { id: string }).id
+    : undefined;
