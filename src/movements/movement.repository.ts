@@ -92,83 +92,94 @@ export interface NewMovement {
   declaredAt: string;
   originalFormat: 'json' | 'ie015';
   originalMessage: string;
-  partyTokens: string[];
+  searchKeys: string[];
 }
 
 export interface MovementFilters {
   states?: MovementState[];
-  office?: string;
   overdue?: boolean;
   declaredFrom?: string;
   declaredTo?: string;
-  /** Every word must begin a word of some party's name. */
-  partyTokens?: string[];
-  hsPrefix?: string;
-  countryOfRouting?: string;
+  /** Keys of movement_search (offices, countries, HS prefixes, party words) that must all match. */
+  searchKeys?: string[];
   lrn?: string;
 }
 
-const EN_ROUTE_SQL = "('released', 'passed_transit', 'incident')";
+export const declarationKey = (declarantKey: string, lrn: string): string => `${declarantKey}\u0000${lrn}`;
 
-/** Smallest string greater than every string that starts with prefix, for index-friendly prefix ranges. */
-const prefixUpperBound = (prefix: string): string => `${prefix}\uffff`;
+const eventParams = (event: MovementEvent): SqlValue[] => [
+  event.id,
+  event.movementId,
+  event.seq,
+  event.type,
+  event.time,
+  event.office,
+  event.actor,
+  event.details === null ? null : JSON.stringify(event.details),
+  event.recordedAt,
+  event.outcome,
+  event.refusalReason,
+  event.note,
+  event.stateBefore,
+  event.stateAfter,
+];
+
+const EN_ROUTE_SQL = "('released', 'passed_transit', 'incident')";
 
 export class MovementRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(movement: NewMovement, submitted: MovementEvent): Promise<void> {
-    const { declaration } = movement;
-    await this.db.run(
+  /** Stores movements with their search rows and submitted events: a few multi-row statements per batch. */
+  async insertMany(movements: readonly { movement: NewMovement; submitted: MovementEvent }[]): Promise<void> {
+    if (movements.length === 0) return;
+    await this.db.runMany(
       `INSERT INTO movements (id, lrn, declarant_key, mrn, state, state_before_hold, declaration_type,
          office_of_departure, office_of_destination, limit_date, limit_at, declared_at, updated_at, event_count,
          declaration_json, original_format, original_message)
-       VALUES (?, ?, ?, NULL, 'submitted', NULL, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-      [
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      movements.map(({ movement }) => [
         movement.id,
         movement.lrn,
         movement.declarantKey,
-        declaration.declarationType,
-        declaration.officeOfDeparture,
-        declaration.officeOfDestination,
+        null,
+        'submitted',
+        null,
+        movement.declaration.declarationType,
+        movement.declaration.officeOfDeparture,
+        movement.declaration.officeOfDestination,
         movement.limitDate,
         movement.limitAt,
         movement.declaredAt,
         movement.declaredAt,
-        JSON.stringify(declaration),
+        1,
+        JSON.stringify(movement.declaration),
         movement.originalFormat,
         movement.originalMessage,
-      ],
-    );
-    const offices = new Map<string, string>();
-    offices.set(`${declaration.officeOfDeparture}|departure`, declaration.officeOfDeparture);
-    for (const code of declaration.officesOfTransit) offices.set(`${code}|transit`, code);
-    for (const code of declaration.officesOfExit) offices.set(`${code}|exit`, code);
-    offices.set(`${declaration.officeOfDestination}|destination`, declaration.officeOfDestination);
-    await this.db.runMany(
-      'INSERT INTO movement_offices (movement_id, office_code, role) VALUES (?, ?, ?)',
-      [...offices.keys()].map((key) => {
-        const [code, role] = key.split('|') as [string, string];
-        return [movement.id, code, role];
-      }),
+      ]),
     );
     await this.db.runMany(
-      'INSERT INTO movement_countries (movement_id, country) VALUES (?, ?)',
-      [...new Set(declaration.countriesOfRouting)].map((country) => [movement.id, country]),
+      'INSERT INTO movement_search (key, declared_at, movement_id) VALUES (?, ?, ?)',
+      movements.flatMap(({ movement }) => movement.searchKeys.map((key) => [key, movement.declaredAt, movement.id])),
     );
     await this.db.runMany(
-      'INSERT INTO movement_goods (movement_id, item_number, hs_code) VALUES (?, ?, ?)',
-      declaration.goodsItems.map((item) => [movement.id, item.itemNumber, item.hsCode]),
+      `INSERT INTO movement_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      movements.map(({ submitted }) => eventParams(submitted)),
     );
-    await this.db.runMany(
-      'INSERT INTO movement_party_tokens (token, movement_id) VALUES (?, ?)',
-      movement.partyTokens.map((token) => [token, movement.id]),
-    );
-    await this.insertEvent(submitted);
   }
 
-  async existsForDeclarant(declarantKey: string, lrn: string): Promise<boolean> {
-    const row = await this.db.get('SELECT 1 AS found FROM movements WHERE declarant_key = ? AND lrn = ?', [declarantKey, lrn]);
-    return row !== undefined;
+  /** Which of these (declarant, LRN) pairs are already declared: one query for a whole batch. */
+  async existingDeclarations(keys: readonly { declarantKey: string; lrn: string }[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const lrns = [...new Set(keys.map((key) => key.lrn))];
+    for (let start = 0; start < lrns.length; start += 500) {
+      const chunk = lrns.slice(start, start + 500);
+      const rows = await this.db.all<{ declarant_key: string; lrn: string }>(
+        `SELECT declarant_key, lrn FROM movements WHERE lrn IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const row of rows) found.add(declarationKey(row.declarant_key, row.lrn));
+    }
+    return found;
   }
 
   async findById(id: string, now: Date): Promise<Movement | undefined> {
@@ -208,25 +219,7 @@ export class MovementRepository {
   }
 
   async insertEvent(event: MovementEvent): Promise<void> {
-    await this.db.run(
-      `INSERT INTO movement_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        event.id,
-        event.movementId,
-        event.seq,
-        event.type,
-        event.time,
-        event.office,
-        event.actor,
-        event.details === null ? null : JSON.stringify(event.details),
-        event.recordedAt,
-        event.outcome,
-        event.refusalReason,
-        event.note,
-        event.stateBefore,
-        event.stateAfter,
-      ],
-    );
+    await this.db.run(`INSERT INTO movement_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventParams(event));
   }
 
   /** Moves the projection forward; `expectedSeq` guards against two writers applying events at once. */
@@ -263,10 +256,43 @@ export class MovementRepository {
     return rows.map((row) => toMovement(row, now));
   }
 
+  /** How many rows a driver would scan, counted no further than `cap`: enough to pick the smaller one. */
+  private async boundedCount(sql: string, params: SqlValue[], cap = 20_000): Promise<number> {
+    const row = await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (${sql} LIMIT ${cap}) bounded`, params);
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Newest first. The smallest of the candidate drivers (a search key, or a single state) is scanned in
+   * listing order and the other filters are primary-key probes, so a page costs about one index range
+   * whatever the store's size.
+   */
   async list(filters: MovementFilters, page: { cursor?: string; limit: number }, now: Date): Promise<Page<Movement>> {
     const where: string[] = [];
     const params: SqlValue[] = [];
     const nowIso = now.toISOString();
+    const keys = filters.searchKeys ?? [];
+    const singleState = filters.states?.length === 1 && filters.states[0] !== 'overdue' ? filters.states[0] : undefined;
+    const sizes = await Promise.all(
+      keys.length + (singleState ? 1 : 0) > 1
+        ? [
+            ...keys.map((key) => this.boundedCount('SELECT 1 FROM movement_search WHERE key = ?', [key])),
+            ...(singleState ? [this.boundedCount('SELECT 1 FROM movements WHERE state = ?', [singleState])] : []),
+          ]
+        : [],
+    );
+    const smallest = sizes.length > 0 ? sizes.indexOf(Math.min(...sizes)) : 0;
+    const driving = keys.length > 0 && smallest < keys.length ? keys[smallest] : undefined;
+    const probes = keys.filter((key) => key !== driving);
+    const order = driving ? { at: 's.declared_at', id: 's.movement_id' } : { at: 'm.declared_at', id: 'm.id' };
+    if (driving) {
+      where.push('s.key = ?');
+      params.push(driving);
+    }
+    for (const key of probes) {
+      where.push(`EXISTS (SELECT 1 FROM movement_search p WHERE p.key = ? AND p.declared_at = ${order.at} AND p.movement_id = ${order.id})`);
+      params.push(key);
+    }
     if (filters.states && filters.states.length > 0) {
       const alternatives: string[] = [];
       for (const state of filters.states) {
@@ -288,28 +314,12 @@ export class MovementRepository {
       where.push(filters.overdue ? overdueSql : `NOT ${overdueSql}`);
       params.push(nowIso);
     }
-    if (filters.office) {
-      where.push('m.id IN (SELECT movement_id FROM movement_offices WHERE office_code = ?)');
-      params.push(filters.office);
-    }
-    if (filters.countryOfRouting) {
-      where.push('m.id IN (SELECT movement_id FROM movement_countries WHERE country = ?)');
-      params.push(filters.countryOfRouting);
-    }
-    if (filters.hsPrefix) {
-      where.push('m.id IN (SELECT movement_id FROM movement_goods WHERE hs_code >= ? AND hs_code < ?)');
-      params.push(filters.hsPrefix, prefixUpperBound(filters.hsPrefix));
-    }
-    for (const token of filters.partyTokens ?? []) {
-      where.push('m.id IN (SELECT movement_id FROM movement_party_tokens WHERE token >= ? AND token < ?)');
-      params.push(token, prefixUpperBound(token));
-    }
     if (filters.declaredFrom) {
-      where.push('m.declared_at >= ?');
+      where.push(`${order.at} >= ?`);
       params.push(filters.declaredFrom);
     }
     if (filters.declaredTo) {
-      where.push('m.declared_at < ?');
+      where.push(`${order.at} < ?`);
       params.push(filters.declaredTo);
     }
     if (filters.lrn) {
@@ -318,12 +328,13 @@ export class MovementRepository {
     }
     if (page.cursor) {
       const [declaredAt, id] = decodeCursor(page.cursor, 2) as [string, string];
-      where.push('(m.declared_at < ? OR (m.declared_at = ? AND m.id < ?))');
+      where.push(`(${order.at} < ? OR (${order.at} = ? AND ${order.id} < ?))`);
       params.push(declaredAt, declaredAt, id);
     }
-    const sql = `SELECT ${MOVEMENT_COLUMNS} FROM movements m
+    const from = driving ? 'movement_search s JOIN movements m ON m.id = s.movement_id' : 'movements m';
+    const sql = `SELECT ${MOVEMENT_COLUMNS} FROM ${from}
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY m.declared_at DESC, m.id DESC LIMIT ?`;
+      ORDER BY ${order.at} DESC, ${order.id} DESC LIMIT ?`;
     const rows = await this.db.all<MovementRow>(sql, [...params, page.limit + 1]);
     const items = rows.slice(0, page.limit).map((row) => toMovement(row, now));
     const last = items.at(-1);

@@ -132,7 +132,7 @@ for (const store of testStores) {
     it('leaves no half-stored movement when a write fails part-way', { skip }, async () => {
       const failing: Db = Object.create(db) as Db;
       const crashOnTokens = (sql: string) => {
-        if (sql.includes('movement_party_tokens')) throw new Error('disk unplugged');
+        if (sql.includes('INSERT INTO movement_events')) throw new Error('disk unplugged');
       };
       failing.transaction = (fn) =>
         db.transaction((tx) =>
@@ -144,9 +144,9 @@ for (const store of testStores) {
           })),
         );
       const fragile = await createAppContext(loadConfig(), { db: failing, clock, ids: sequentialIds('F') });
-      const before = { movements: await count('movements'), offices: await count('movement_offices'), events: await count('movement_events') };
+      const before = { movements: await count('movements'), search: await count('movement_search'), events: await count('movement_events') };
       await assert.rejects(fragile.movements.declare({ input: declarationWith({ lrn: 'CRASH-1' }), format: 'json', original: '{}' }, 'test'), /disk unplugged/);
-      assert.deepEqual({ movements: await count('movements'), offices: await count('movement_offices'), events: await count('movement_events') }, before);
+      assert.deepEqual({ movements: await count('movements'), search: await count('movement_search'), events: await count('movement_events') }, before);
     });
 
     it('shows a movement past its limit as overdue, and the sweep records the overdue event once', { skip }, async () => {
@@ -205,10 +205,14 @@ for (const store of testStores) {
       const lrns = async (filters: Parameters<AppContext['movements']['list']>[0]) =>
         (await context.movements.list(filters, { limit: 100 })).items.map((movement) => movement.lrn);
       assert.deepEqual(await lrns({ office: 'KZ000111' }), ['FILTER-1']);
-      assert.deepEqual(await lrns({ party: 'сибир' }), ['FILTER-1']);
+      assert.deepEqual(await lrns({ party: 'СИБИРЬ логистик' }), ['FILTER-1']);
+      assert.deepEqual(await lrns({ party: 'сибирь trade' }), []);
+      await failsWith(context.movements.list({ hsPrefix: '848' }, { limit: 5 }), 'validation', 'hs');
       assert.deepEqual(await lrns({ hsPrefix: '8482' }), ['FILTER-1']);
       assert.deepEqual(await lrns({ countryOfRouting: 'RU' }), ['FILTER-1']);
       assert.ok((await lrns({ hsPrefix: '8542' })).includes('BATCH-3'));
+      assert.deepEqual(await lrns({ hsPrefix: '84', countryOfRouting: 'RU', office: 'KZ000111' }), ['FILTER-1']);
+      assert.deepEqual(await lrns({ hsPrefix: '84', states: ['released'] }), []);
       const seen: string[] = [];
       let cursor: string | undefined;
       do {

@@ -12,16 +12,28 @@ import {
   parseDeclaration,
 } from './declaration.js';
 import { type OfficeEvent, parseOfficeEvent } from './movement-event.js';
-import { MovementRepository, type MovementFilters } from './movement.repository.js';
+import { declarationKey, MovementRepository, type MovementFilters } from './movement.repository.js';
 import {
   applyEvent,
+  effectiveState,
+  isPastLimit,
   limitInstant,
   type Movement,
   type MovementEvent,
   type MovementEventType,
   officeRemark,
 } from './movement.js';
+import { countryKey, HS_PREFIX_LENGTHS, hsKey, movementSearchKeys, officeKey, partyKey } from './movement-search.js';
 import { formatMrn, isValidMrn } from './mrn.js';
+
+export interface MovementListFilters extends Omit<MovementFilters, 'searchKeys'> {
+  office?: string;
+  countryOfRouting?: string;
+  /** HS code prefix of any goods item: 2, 4, 6, 8 or 10 digits. */
+  hsPrefix?: string;
+  /** Words of a party name, any script; each must be a whole word of some party's name. */
+  party?: string;
+}
 
 export interface MovementReferences {
   officeExists(code: string): boolean;
@@ -96,16 +108,6 @@ const toRejected = (error: unknown, index: number, line?: number, reference?: st
   throw error;
 };
 
-const partyTokens = (declaration: Declaration): string[] => {
-  const parties = [
-    declaration.consignor,
-    declaration.consignee,
-    declaration.holderOfTheTransitProcedure,
-    declaration.carrier,
-  ];
-  return [...new Set(parties.flatMap((party) => (party?.name ? searchWords(party.name) : [])))];
-};
-
 export class MovementService {
   constructor(private readonly deps: MovementServiceDeps) {}
 
@@ -147,7 +149,7 @@ export class MovementService {
         declaredAt,
         originalFormat: incoming.format,
         originalMessage: incoming.original,
-        partyTokens: partyTokens(declaration),
+        searchKeys: movementSearchKeys(declaration),
       },
       submitted: {
         id: this.deps.ids.next(),
@@ -175,15 +177,9 @@ export class MovementService {
   }
 
   async declare(incoming: IncomingDeclaration, actor: string): Promise<Movement> {
-    const declaredAt = this.now.toISOString();
-    const prepared = this.prepare(incoming, declaredAt);
-    await this.deps.db.transaction(async (tx) => {
-      const repository = new MovementRepository(tx);
-      if (await repository.existsForDeclarant(prepared.movement.declarantKey, prepared.movement.lrn)) {
-        throw this.duplicateLrn(prepared.movement.lrn);
-      }
-      await repository.insert(prepared.movement, { ...prepared.submitted, actor });
-    });
+    const prepared = this.prepare(incoming, this.now.toISOString());
+    const [outcome] = await this.storeChunk([{ index: 0, value: prepared }], actor);
+    if (outcome?.error) throw outcome.error;
     return this.get(prepared.movement.id).then((detail) => detail.movement);
   }
 
@@ -230,20 +226,22 @@ export class MovementService {
   ): Promise<{ index: number; line?: number; id: string; lrn: string; error?: DomainError }[]> {
     return this.deps.db.transaction(async (tx) => {
       const repository = new MovementRepository(tx);
-      const seen = new Set<string>();
+      const taken = await repository.existingDeclarations(items.map(({ value }) => value.movement));
       const outcomes: { index: number; line?: number; id: string; lrn: string; error?: DomainError }[] = [];
+      const accepted: ReturnType<MovementService['prepare']>[] = [];
       for (const { index, line, value } of items) {
-        const { movement, submitted } = value;
-        const key = `${movement.declarantKey}\u0000${movement.lrn}`;
+        const { movement } = value;
+        const key = declarationKey(movement.declarantKey, movement.lrn);
         const base = { index, ...(line !== undefined ? { line } : {}), id: movement.id, lrn: movement.lrn };
-        if (seen.has(key) || (await repository.existsForDeclarant(movement.declarantKey, movement.lrn))) {
+        if (taken.has(key)) {
           outcomes.push({ ...base, error: this.duplicateLrn(movement.lrn) });
           continue;
         }
-        seen.add(key);
-        await repository.insert(movement, { ...submitted, actor });
+        taken.add(key);
+        accepted.push(value);
         outcomes.push(base);
       }
+      await repository.insertMany(accepted.map(({ movement, submitted }) => ({ movement, submitted: { ...submitted, actor } })));
       return outcomes;
     });
   }
@@ -365,7 +363,22 @@ export class MovementService {
     });
     if (!updated) throw new DomainError('conflict', `Movement ${movement.id} changed while the event was applied`);
     await repository.insertEvent(recorded);
-    return { duplicate: false, event: recorded, movement: (await repository.findById(movement.id, this.now))! };
+    const recordedState = recorded.stateAfter;
+    const limitAt = movement.limitDate ? limitInstant(movement.limitDate) : null;
+    return {
+      duplicate: false,
+      event: recorded,
+      movement: {
+        ...movement,
+        mrn: mrn ?? movement.mrn,
+        recordedState,
+        stateBeforeHold: result.ok ? result.status.stateBeforeHold : movement.stateBeforeHold,
+        state: effectiveState(recordedState, limitAt, this.now),
+        overdue: recordedState === 'overdue' || isPastLimit(recordedState, limitAt, this.now),
+        updatedAt: now,
+        eventCount: movement.eventCount + 1,
+      },
+    };
   }
 
   private remark(movement: Movement, type: MovementEventType, office: string | null, time: string): string | null {
@@ -441,13 +454,22 @@ export class MovementService {
     return (await new MovementRepository(this.deps.db).originalMessage(movement.id))!;
   }
 
-  async list(filters: MovementFilters & { party?: string }, page: { cursor?: string; limit: number }): Promise<Page<Movement>> {
-    const { party, ...rest } = filters;
-    const partyTokens = party ? searchWords(party) : undefined;
-    if (party !== undefined && partyTokens?.length === 0) {
-      throw validationError('Invalid filter', [{ path: 'party', message: 'needs at least one word of two or more letters' }]);
+  async list(filters: MovementListFilters, page: { cursor?: string; limit: number }): Promise<Page<Movement>> {
+    const { party, office, countryOfRouting, hsPrefix, ...rest } = filters;
+    const issues: FieldIssue[] = [];
+    const partyWords = party === undefined ? [] : searchWords(party);
+    if (party !== undefined && partyWords.length === 0) issues.push({ path: 'party', message: 'needs at least one word of two or more letters or digits' });
+    if (hsPrefix !== undefined && !(HS_PREFIX_LENGTHS as readonly number[]).includes(hsPrefix.length)) {
+      issues.push({ path: 'hs', message: 'must have 2, 4, 6, 8 or 10 digits (chapter, heading, subheading or national code)' });
     }
-    return new MovementRepository(this.deps.db).list({ ...rest, ...(partyTokens ? { partyTokens } : {}) }, page, this.now);
+    if (issues.length > 0) throw validationError('Invalid filter', issues);
+    const searchKeys = [
+      ...(office ? [officeKey(office)] : []),
+      ...(countryOfRouting ? [countryKey(countryOfRouting)] : []),
+      ...(hsPrefix ? [hsKey(hsPrefix)] : []),
+      ...partyWords.map(partyKey),
+    ];
+    return new MovementRepository(this.deps.db).list({ ...rest, ...(searchKeys.length > 0 ? { searchKeys } : {}) }, page, this.now);
   }
 
   /** Records the overdue event for movements past their time limit; safe to run from several processes. */

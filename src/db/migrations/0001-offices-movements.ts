@@ -1,6 +1,6 @@
 import type { Migration } from '../migrate.js';
 
-/** Prefix searches compare bytes, so PostgreSQL's locale collation must not reorder these columns. */
+/** Search keys compare bytes, so PostgreSQL's locale collation must not reorder them. */
 const schema = (bytewiseText: string): string => `
 CREATE TABLE offices (
   code TEXT PRIMARY KEY,
@@ -45,32 +45,13 @@ CREATE INDEX movements_state_declared ON movements (state, declared_at, id);
 CREATE INDEX movements_lrn ON movements (lrn);
 CREATE INDEX movements_limit ON movements (limit_at);
 
-CREATE TABLE movement_offices (
+-- One row per (filter key, movement) in listing order, so every filter is an ordered index scan:
+-- office:KZ000101, country:RU, hs:85 / hs:8542 / hs:854231, party:<word>.
+CREATE TABLE movement_search (
+  key ${bytewiseText} NOT NULL,
+  declared_at TEXT NOT NULL,
   movement_id TEXT NOT NULL REFERENCES movements (id),
-  office_code TEXT NOT NULL,
-  role TEXT NOT NULL,
-  PRIMARY KEY (office_code, movement_id, role)
-);
-CREATE INDEX movement_offices_movement ON movement_offices (movement_id);
-
-CREATE TABLE movement_countries (
-  movement_id TEXT NOT NULL REFERENCES movements (id),
-  country TEXT NOT NULL,
-  PRIMARY KEY (country, movement_id)
-);
-
-CREATE TABLE movement_goods (
-  movement_id TEXT NOT NULL REFERENCES movements (id),
-  item_number INTEGER NOT NULL,
-  hs_code ${bytewiseText} NOT NULL,
-  PRIMARY KEY (movement_id, item_number)
-);
-CREATE INDEX movement_goods_hs ON movement_goods (hs_code, movement_id);
-
-CREATE TABLE movement_party_tokens (
-  token ${bytewiseText} NOT NULL,
-  movement_id TEXT NOT NULL REFERENCES movements (id),
-  PRIMARY KEY (token, movement_id)
+  PRIMARY KEY (key, declared_at, movement_id)
 );
 
 CREATE TABLE movement_events (
