@@ -1,3 +1,4 @@
+import { AlertService } from './alerts/alert.service.js';
 import type { Config } from './config.js';
 import { connect } from './db/connect.js';
 import type { Db } from './db/db.js';
@@ -16,6 +17,7 @@ export interface AppContext {
   nomenclature: Nomenclature;
   offices: OfficeService;
   movements: MovementService;
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,8 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
         },
       },
     });
-    return { config, db, clock, ids, nomenclature, offices, movements, close: () => db.close() };
+    const alerts = new AlertService({ db, clock, ids });
+    return { config, db, clock, ids, nomenclature, offices, movements, alerts, close: () => db.close() };
   } catch (error) {
     await db.close();
     throw error;

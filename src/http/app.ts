@@ -6,8 +6,8 @@ import type { AppContext } from '../main.js';
 import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { requireDeclaredPermissions } from './permissions.js';
 import { sendProblem, toProblem } from './problem.js';
-
 
 export interface HttpOptions {
   logLevel: AppContext['config']['logLevel'];
@@ -35,6 +35,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
   app.setValidatorCompiler(documentBodiesValidateTheRest);
   app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app);
+  requireDeclaredPermissions(app, API_PREFIX);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error, request);

@@ -59,6 +59,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
   api.post(
     '/movements',
     {
+      config: { permission: 'declarations:write' },
       schema: {
         tags: ['movements'],
         summary: 'Declare a transit movement (JSON)',
@@ -75,6 +76,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
   api.post(
     '/movements/ie015',
     {
+      config: { permission: 'declarations:write' },
       schema: {
         tags: ['movements'],
         summary: 'Declare a transit movement (NCTS P5 IE015 XML)',
@@ -94,6 +96,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
   api.post(
     '/movements/bulk',
     {
+      config: { permission: 'declarations:write' },
       schema: {
         tags: ['movements'],
         summary: 'Declare many movements (NDJSON or a JSON array)',
@@ -121,7 +124,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
 
   api.get(
     '/movements',
-    { schema: { tags: ['movements'], summary: 'List movements with filters, newest first, by cursor', querystring: listQuery } },
+    { config: { permission: 'movements:read' }, schema: { tags: ['movements'], summary: 'List movements with filters, newest first, by cursor', querystring: listQuery } },
     async (request) => {
       const { cursor, limit, declaredFrom, declaredTo, state, ...filters } = request.query;
       const from = toIso(declaredFrom);
@@ -140,13 +143,13 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
 
   api.get(
     '/movements/:reference',
-    { schema: { tags: ['movements'], summary: 'One movement with its whole event history', params: reference } },
+    { config: { permission: 'movements:read' }, schema: { tags: ['movements'], summary: 'One movement with its whole event history', params: reference } },
     async (request) => movements.get(request.params.reference),
   );
 
   api.get(
     '/movements/:reference/original',
-    { schema: { tags: ['movements'], summary: 'The declaration message exactly as received', params: reference } },
+    { config: { permission: 'movements:read' }, schema: { tags: ['movements'], summary: 'The declaration message exactly as received', params: reference } },
     async (request, reply) => {
       const original = await movements.original(request.params.reference);
       return reply.type(original.format === 'ie015' ? 'application/xml' : 'application/json').send(original.message);
@@ -158,6 +161,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
   api.post(
     '/events',
     {
+      config: { permission: 'events:write' },
       schema: {
         tags: ['movements'],
         summary: 'Record one lifecycle event',
@@ -181,6 +185,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
   api.post(
     '/events/bulk',
     {
+      config: { permission: 'events:write' },
       schema: {
         tags: ['movements'],
         summary: 'Record many lifecycle events (NDJSON or a JSON array)',
@@ -209,7 +214,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
 
   api.get(
     '/movements/:reference/events',
-    { schema: { tags: ['movements'], summary: 'The event history of one movement', params: reference } },
+    { config: { permission: 'movements:read' }, schema: { tags: ['movements'], summary: 'The event history of one movement', params: reference } },
     async (request) => ({ items: (await movements.get(request.params.reference)).events }),
   );
 

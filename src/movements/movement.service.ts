@@ -49,6 +49,25 @@ export interface MovementServiceDeps {
 
 export type OriginalFormat = 'json' | 'ie015';
 
+/** A declaration as it was stored: what other capabilities need to screen, check or track it. */
+export interface StoredDeclaration {
+  id: string;
+  lrn: string;
+  declaration: Declaration;
+  declaredAt: string;
+  limitDate: string;
+}
+
+/**
+ * Other capabilities (screening, goods control, tracking) follow the registry through these hooks. They
+ * run inside the transaction that stores the change, so their own records commit or roll back with it;
+ * work too slow for an ingest path belongs in a durable queue written here and drained elsewhere.
+ */
+export interface MovementObserver {
+  declarationsStored?(tx: Db, stored: readonly StoredDeclaration[]): Promise<void>;
+  eventApplied?(tx: Db, movement: Movement, event: MovementEvent): Promise<void>;
+}
+
 export interface IncomingDeclaration {
   input: unknown;
   format: OriginalFormat;
@@ -109,7 +128,13 @@ const toRejected = (error: unknown, index: number, line?: number, reference?: st
 };
 
 export class MovementService {
+  private readonly observers: MovementObserver[] = [];
+
   constructor(private readonly deps: MovementServiceDeps) {}
+
+  observe(observer: MovementObserver): void {
+    this.observers.push(observer);
+  }
 
   private get now(): Date {
     return this.deps.clock.now();
@@ -242,6 +267,14 @@ export class MovementService {
         outcomes.push(base);
       }
       await repository.insertMany(accepted.map(({ movement, submitted }) => ({ movement, submitted: { ...submitted, actor } })));
+      const stored = accepted.map(({ movement }) => ({
+        id: movement.id,
+        lrn: movement.lrn,
+        declaration: movement.declaration,
+        declaredAt: movement.declaredAt,
+        limitDate: movement.limitDate,
+      }));
+      for (const observer of this.observers) await observer.declarationsStored?.(tx, stored);
       return outcomes;
     });
   }
@@ -365,10 +398,7 @@ export class MovementService {
     await repository.insertEvent(recorded);
     const recordedState = recorded.stateAfter;
     const limitAt = movement.limitDate ? limitInstant(movement.limitDate) : null;
-    return {
-      duplicate: false,
-      event: recorded,
-      movement: {
+    const after: Movement = {
         ...movement,
         mrn: mrn ?? movement.mrn,
         recordedState,
@@ -377,8 +407,11 @@ export class MovementService {
         overdue: recordedState === 'overdue' || isPastLimit(recordedState, limitAt, this.now),
         updatedAt: now,
         eventCount: movement.eventCount + 1,
-      },
     };
+    if (recorded.outcome === 'applied') {
+      for (const observer of this.observers) await observer.eventApplied?.(tx, after, recorded);
+    }
+    return { duplicate: false, event: recorded, movement: after };
   }
 
   private remark(movement: Movement, type: MovementEventType, office: string | null, time: string): string | null {

@@ -20,6 +20,7 @@ export const registerOfficeRoutes = (api: Api, { offices }: AppContext): void =>
   api.get(
     '/offices',
     {
+      config: { permission: 'offices:read' },
       schema: {
         tags: ['offices'],
         summary: 'List customs offices',
@@ -39,13 +40,14 @@ export const registerOfficeRoutes = (api: Api, { offices }: AppContext): void =>
 
   api.get(
     '/offices/:code',
-    { schema: { tags: ['offices'], summary: 'One customs office', params: z.object({ code: officeCodeSchema }) } },
+    { config: { permission: 'offices:read' }, schema: { tags: ['offices'], summary: 'One customs office', params: z.object({ code: officeCodeSchema }) } },
     async (request) => offices.get(request.params.code),
   );
 
   api.post(
     '/offices',
     {
+      config: { permission: 'offices:write' },
       schema: {
         tags: ['offices'],
         summary: 'Register a customs office',
@@ -64,6 +66,7 @@ export const registerOfficeRoutes = (api: Api, { offices }: AppContext): void =>
   api.put(
     '/offices/:code',
     {
+      config: { permission: 'offices:write' },
       schema: {
         tags: ['offices'],
         summary: 'Change a customs office',

@@ -4,6 +4,7 @@ import { migration as screening } from './0002-screening.js';
 import { migration as goods } from './0003-goods.js';
 import { migration as tracking } from './0004-tracking.js';
 import { migration as usersAudit } from './0005-users-audit.js';
+import { migration as alerts } from './0006-alerts.js';
 
 /** In application order. A migration, once released, is never edited: add a new file instead. */
-export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit];
+export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit, alerts];

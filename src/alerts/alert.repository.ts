@@ -1,0 +1,113 @@
+import type { Db, SqlValue } from '../db/db.js';
+import { type Alert, type AlertSeverity, type AlertStatus, type Finding, severityRank } from './alert.js';
+
+interface AlertRow {
+  id: string;
+  dedup_key: string;
+  type: string;
+  source: Alert['source'];
+  rule: string;
+  rule_version: string;
+  severity: AlertSeverity;
+  score: number;
+  title: string;
+  movement_id: string | null;
+  party_key: string | null;
+  item_index: number | null;
+  device_id: string | null;
+  evidence: string;
+  status: AlertStatus;
+  outcome: string | null;
+  observed_at: string;
+  raised_at: string;
+  updated_at: string;
+  occurrences: number;
+}
+
+const toAlert = (row: AlertRow): Alert => ({
+  id: row.id,
+  dedupKey: row.dedup_key,
+  type: row.type,
+  source: row.source,
+  rule: row.rule,
+  ruleVersion: row.rule_version,
+  severity: row.severity,
+  score: row.score,
+  title: row.title,
+  movementId: row.movement_id,
+  partyKey: row.party_key,
+  itemIndex: row.item_index,
+  deviceId: row.device_id,
+  evidence: JSON.parse(row.evidence) as Record<string, unknown>,
+  status: row.status,
+  outcome: row.outcome,
+  observedAt: row.observed_at,
+  raisedAt: row.raised_at,
+  updatedAt: row.updated_at,
+  occurrences: row.occurrences,
+});
+
+export class AlertRepository {
+  constructor(private readonly db: Db) {}
+
+  async findByDedupKeys(keys: readonly string[]): Promise<Map<string, Alert>> {
+    const found = new Map<string, Alert>();
+    for (let start = 0; start < keys.length; start += 500) {
+      const slice = keys.slice(start, start + 500);
+      const rows = await this.db.all<AlertRow>(
+        `SELECT * FROM alerts WHERE dedup_key IN (${slice.map(() => '?').join(',')})`,
+        slice,
+      );
+      for (const row of rows) found.set(row.dedup_key, toAlert(row));
+    }
+    return found;
+  }
+
+  async insert(alert: Alert): Promise<void> {
+    await this.db.run(
+      `INSERT INTO alerts (id, dedup_key, type, source, rule, rule_version, severity, score, title, movement_id, party_key,
+         item_index, device_id, evidence, status, outcome, observed_at, raised_at, updated_at, occurrences)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        alert.id, alert.dedupKey, alert.type, alert.source, alert.rule, alert.ruleVersion, alert.severity, alert.score,
+        alert.title, alert.movementId, alert.partyKey, alert.itemIndex, alert.deviceId, JSON.stringify(alert.evidence),
+        alert.status, alert.outcome, alert.observedAt, alert.raisedAt, alert.updatedAt, alert.occurrences,
+      ],
+    );
+  }
+
+  async refresh(id: string, finding: Finding, severity: AlertSeverity, score: number, updatedAt: string): Promise<void> {
+    await this.db.run(
+      `UPDATE alerts SET severity = ?, score = ?, title = ?, evidence = ?, rule_version = ?, updated_at = ?,
+         occurrences = occurrences + 1 WHERE id = ?`,
+      [severity, score, finding.title, JSON.stringify(finding.evidence), finding.ruleVersion, updatedAt, id],
+    );
+  }
+
+  async findById(id: string): Promise<Alert | undefined> {
+    const row = await this.db.get<AlertRow>('SELECT * FROM alerts WHERE id = ?', [id]);
+    return row ? toAlert(row) : undefined;
+  }
+
+  async forMovement(movementId: string): Promise<Alert[]> {
+    const rows = await this.db.all<AlertRow>('SELECT * FROM alerts WHERE movement_id = ? ORDER BY raised_at, id', [movementId]);
+    return rows.map(toAlert);
+  }
+
+  async list(filter: { status?: AlertStatus; type?: string; source?: string; movementId?: string }, limit: number): Promise<Alert[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.status) (where.push('status = ?'), params.push(filter.status));
+    if (filter.type) (where.push('type = ?'), params.push(filter.type));
+    if (filter.source) (where.push('source = ?'), params.push(filter.source));
+    if (filter.movementId) (where.push('movement_id = ?'), params.push(filter.movementId));
+    const rows = await this.db.all<AlertRow>(
+      `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, id DESC LIMIT ?`,
+      [...params, limit],
+    );
+    return rows.map(toAlert);
+  }
+}
+
+export const strongerSeverity = (a: AlertSeverity, b: AlertSeverity): AlertSeverity =>
+  severityRank(a) >= severityRank(b) ? a : b;

@@ -1,0 +1,99 @@
+import type { Db } from '../db/db.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import { type Alert, type Finding } from './alert.js';
+import { AlertRepository, strongerSeverity } from './alert.repository.js';
+
+export interface RaiseOutcome {
+  alert: Alert;
+  /** True when this finding opened a new alert, false when it refreshed an existing one. */
+  created: boolean;
+}
+
+export type AlertListener = (tx: Db, outcomes: readonly RaiseOutcome[]) => Promise<void>;
+
+/**
+ * The single entry point for findings from every capability. Raising is idempotent per dedup key: a
+ * repeated finding refreshes its alert's evidence and keeps the stronger severity, and never reopens
+ * an alert an officer has closed.
+ */
+export class AlertService {
+  private readonly listeners: AlertListener[] = [];
+
+  constructor(private readonly deps: { db: Db; clock: Clock; ids: IdGenerator }) {}
+
+  /** Called inside the raising transaction, e.g. to recompute the movement's risk with it. */
+  onRaised(listener: AlertListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Raises findings inside the caller's transaction, so alerts commit with the data that caused them. */
+  async raise(tx: Db, findings: readonly Finding[]): Promise<RaiseOutcome[]> {
+    if (findings.length === 0) return [];
+    const repository = new AlertRepository(tx);
+    const existing = await repository.findByDedupKeys([...new Set(findings.map((finding) => finding.dedupKey))]);
+    const now = this.deps.clock.now().toISOString();
+    const outcomes: RaiseOutcome[] = [];
+    for (const finding of findings) {
+      const current = existing.get(finding.dedupKey);
+      if (current) {
+        const severity = strongerSeverity(current.severity, finding.severity);
+        const score = Math.max(current.score, finding.score);
+        await repository.refresh(current.id, finding, severity, score, now);
+        const refreshed: Alert = {
+          ...current,
+          severity,
+          score,
+          title: finding.title,
+          evidence: finding.evidence,
+          ruleVersion: finding.ruleVersion,
+          updatedAt: now,
+          occurrences: current.occurrences + 1,
+        };
+        existing.set(finding.dedupKey, refreshed);
+        outcomes.push({ alert: refreshed, created: false });
+        continue;
+      }
+      const alert: Alert = {
+        id: this.deps.ids.next(),
+        dedupKey: finding.dedupKey,
+        type: finding.type,
+        source: finding.source,
+        rule: finding.rule,
+        ruleVersion: finding.ruleVersion,
+        severity: finding.severity,
+        score: finding.score,
+        title: finding.title,
+        movementId: finding.movementId ?? null,
+        partyKey: finding.partyKey ?? null,
+        itemIndex: finding.itemIndex ?? null,
+        deviceId: finding.deviceId ?? null,
+        evidence: finding.evidence,
+        status: 'new',
+        outcome: null,
+        observedAt: finding.observedAt,
+        raisedAt: now,
+        updatedAt: now,
+        occurrences: 1,
+      };
+      await repository.insert(alert);
+      existing.set(finding.dedupKey, alert);
+      outcomes.push({ alert, created: true });
+    }
+    for (const listener of this.listeners) await listener(tx, outcomes);
+    return outcomes;
+  }
+
+  /** Raises findings in a transaction of its own. */
+  async raiseNow(findings: readonly Finding[]): Promise<RaiseOutcome[]> {
+    return this.deps.db.transaction((tx) => this.raise(tx, findings));
+  }
+
+  async get(id: string): Promise<Alert | undefined> {
+    return new AlertRepository(this.deps.db).findById(id);
+  }
+
+  async forMovement(movementId: string): Promise<Alert[]> {
+    return new AlertRepository(this.deps.db).forMovement(movementId);
+  }
+}
