@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { isDomainError } from '../shared/errors.js';
 import { eventsCommand } from './events.js';
 import { migrateCommand } from './migrate.js';
+import { listsCommand } from './lists.js';
+import { screenCommand } from './screen.js';
 import { movementsCommand } from './movements.js';
 import { serveCommand } from './serve.js';
 
@@ -17,6 +19,8 @@ const program = new Command('caravan')
 const commands: Command[] = [
   serveCommand(),
   migrateCommand(),
+  listsCommand(),
+  screenCommand(),
   movementsCommand(),
   eventsCommand(),
 ];

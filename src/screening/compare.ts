@@ -1,0 +1,175 @@
+import { distance } from 'fastest-levenshtein';
+import type { NameToken, ParsedName } from './name.js';
+import type { ScoringConfig } from './scoring-config.js';
+import { isAbjad } from './transliterate.js';
+
+export type MatchMethod =
+  | 'exact'
+  | 'transliteration'
+  | 'phonetic'
+  | 'synonym'
+  | 'consonants'
+  | 'initial'
+  | 'edit distance';
+
+export interface TokenMatch {
+  score: number;
+  method: MatchMethod;
+}
+
+export interface TokenPair extends TokenMatch {
+  query: string;
+  candidate: string;
+}
+
+export interface Adjustment {
+  /** What raised or lowered the score, in words a reviewer reads. */
+  reason: string;
+  /** Change to the score (or, for factors, the change it made). */
+  delta: number;
+}
+
+export interface NameComparison {
+  score: number;
+  pairs: TokenPair[];
+  unmatchedQuery: string[];
+  unmatchedCandidate: string[];
+  adjustments: Adjustment[];
+}
+
+const ratio = (a: string, b: string): number => {
+  const longest = Math.max(a.length, b.length);
+  return longest === 0 ? 0 : 1 - distance(a, b) / longest;
+};
+
+const NO_MATCH: TokenMatch = { score: 0, method: 'exact' };
+
+/** How alike two tokens are, and by which route they met. */
+export const compareTokens = (a: NameToken, b: NameToken, config: ScoringConfig): TokenMatch => {
+  const t = config.tokenScore;
+  if (a.light === b.light) return { score: t.exact, method: a.script === b.script ? 'exact' : 'transliteration' };
+  if (a.kind === 'initial' || b.kind === 'initial') {
+    const [initial, word] = a.kind === 'initial' ? [a, b] : [b, a];
+    return word.kind !== 'number' && word.light.startsWith(initial.light) ? { score: t.initial, method: 'initial' } : NO_MATCH;
+  }
+  if (a.kind === 'number' || b.kind === 'number') return NO_MATCH;
+  // One Han or Hangul syllable romanises to a short, homophone-rich string: only an exact reading counts.
+  if (a.script === 'cjk' || b.script === 'cjk') return NO_MATCH;
+  for (const key of a.keys) {
+    if (b.keys.includes(key)) return { score: t.phonetic, method: a.script === b.script ? 'phonetic' : 'transliteration' };
+  }
+  if (a.symbols.length > 0 && b.symbols.some((s) => a.symbols.includes(s))) return { score: t.synonym, method: 'synonym' };
+  if (isAbjad(a.script) !== isAbjad(b.script)) {
+    if (a.outline.length >= 1 && a.outline === b.outline) return { score: t.consonants, method: 'consonants' };
+    const r = ratio(a.outline, b.outline) * t.consonants;
+    return a.outline.length >= 3 && r >= config.minTokenSimilarity ? { score: r, method: 'consonants' } : NO_MATCH;
+  }
+  if (Math.min(a.light.length, b.light.length) < t.minEditLength) return NO_MATCH;
+  let best = ratio(a.light, b.light);
+  for (const ka of a.keys.slice(0, 2)) {
+    for (const kb of b.keys.slice(0, 2)) best = Math.max(best, ratio(ka, kb) * t.skeletonEditFactor);
+  }
+  return best >= config.minTokenSimilarity ? { score: best, method: 'edit distance' } : NO_MATCH;
+};
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, k) => from + k);
+
+const isStrong = (token: NameToken): boolean => token.kind === 'name' || token.kind === 'number' || token.kind === 'patronymic';
+
+/**
+ * Scores how well a query name matches a list name, in [0, 1]. Tokens are aligned best-first (an
+ * order-free assignment, so "Putin Vladimir" still meets "Vladimir Putin"), then
+ * score = Σ sim·(wq + wc) over matched pairs
+ *       / (Σ (wq + wc) over matched pairs + Σ share·w over unmatched tokens of either side).
+ * Unmatched tokens count only a share of their weight (a missing patronymic hardly at all; a list's
+ * extra middle name half): a query rarely spells every name a list carries, while an unmatched query
+ * name is real evidence against the match.
+ */
+export const compareNames = (query: ParsedName, candidate: ParsedName, config: ScoringConfig): NameComparison => {
+  const q = query.tokens;
+  const c = candidate.tokens;
+  const adjustments: Adjustment[] = [];
+  if (q.length === 0 || c.length === 0) {
+    return { score: 0, pairs: [], unmatchedQuery: q.map((t) => t.text), unmatchedCandidate: c.map((t) => t.text), adjustments };
+  }
+  interface Option { qs: number[]; cs: number[]; qText: string; cText: string; weight: number; match: TokenMatch }
+  const options: Option[] = [];
+  const add = (qs: number[], cs: number[], a: NameToken, b: NameToken, match: TokenMatch): void => {
+    if (match.score > 0) options.push({ qs, cs, qText: a.text, cText: b.text, weight: a.weight + b.weight, match });
+  };
+  for (let i = 0; i < q.length; i++) {
+    for (let j = 0; j < c.length; j++) add([i], [j], q[i] as NameToken, c[j] as NameToken, compareTokens(q[i] as NameToken, c[j] as NameToken, config));
+  }
+  // A word written as two or three on the other side: close agreement only (joined strings are long,
+  // so an edit-distance ratio alone would be lenient).
+  const joined = (a: NameToken, b: NameToken): TokenMatch => {
+    const m = compareTokens(a, b, config);
+    return m.method === 'initial' || (m.method === 'edit distance' && m.score < config.tokenScore.joinedMinEdit) ? NO_MATCH : m;
+  };
+  for (const run of candidate.runs) {
+    for (let i = 0; i < q.length; i++) add([i], range(run.from, run.to), q[i] as NameToken, run.token, joined(q[i] as NameToken, run.token));
+  }
+  for (const run of query.runs) {
+    for (let j = 0; j < c.length; j++) add(range(run.from, run.to), [j], run.token, c[j] as NameToken, joined(run.token, c[j] as NameToken));
+  }
+  // Greedy by similarity, then by the weight covered: optimal enough for names of a handful of tokens.
+  options.sort((x, y) => y.match.score - x.match.score || y.weight - x.weight);
+  const usedQ = new Set<number>();
+  const usedC = new Set<number>();
+  const chosen: Option[] = [];
+  for (const option of options) {
+    if (option.qs.some((i) => usedQ.has(i)) || option.cs.some((j) => usedC.has(j))) continue;
+    for (const i of option.qs) usedQ.add(i);
+    for (const j of option.cs) usedC.add(j);
+    chosen.push(option);
+  }
+  let matched = 0;
+  let total = 0;
+  for (const { weight, match } of chosen) {
+    matched += match.score * weight;
+    total += weight;
+  }
+  for (let i = 0; i < q.length; i++) {
+    if (usedQ.has(i)) continue;
+    const token = q[i] as NameToken;
+    total += token.weight * config.unmatchedQueryShare[token.kind];
+  }
+  for (let j = 0; j < c.length; j++) {
+    if (usedC.has(j)) continue;
+    const token = c[j] as NameToken;
+    total += token.weight * config.unmatchedCandidateShare[token.kind];
+  }
+  let score = total > 0 ? matched / total : 0;
+
+  if (!chosen.some(({ qs, cs }) => qs.some((i) => isStrong(q[i] as NameToken)) && cs.some((j) => isStrong(c[j] as NameToken)))) {
+    if (score > config.weakOnlyCap) {
+      adjustments.push({ reason: 'only particles, initials or company terms matched', delta: config.weakOnlyCap - score });
+      score = config.weakOnlyCap;
+    }
+  }
+  const inQueryOrder = [...chosen].sort((x, y) => (x.qs[0] as number) - (y.qs[0] as number)).map((p) => p.cs[0] as number);
+  if (inQueryOrder.some((j, k) => k > 0 && j < (inQueryOrder[k - 1] as number))) {
+    const before = score;
+    score *= config.orderPenalty;
+    adjustments.push({ reason: 'name parts in a different order (e.g. surname first)', delta: score - before });
+  }
+  const qForms = new Set(query.legalForms.map((f) => f.generic));
+  const cForms = new Set(candidate.legalForms.map((f) => f.generic));
+  if (qForms.size > 0 && cForms.size > 0 && ![...qForms].some((f) => cForms.has(f))) {
+    score += config.legalFormMismatch;
+    adjustments.push({
+      reason: `legal forms differ (${query.legalForms.map((f) => f.display).join('/')} vs ${candidate.legalForms.map((f) => f.display).join('/')})`,
+      delta: config.legalFormMismatch,
+    });
+  }
+  score = Math.max(0, Math.min(1, score));
+  return {
+    score,
+    pairs: [...chosen]
+      .sort((x, y) => (x.qs[0] as number) - (y.qs[0] as number))
+      .map(({ qText, cText, match }) => ({ query: qText, candidate: cText, ...match })),
+    unmatchedQuery: q.filter((_, i) => !usedQ.has(i)).map((t) => t.text),
+    unmatchedCandidate: c.filter((_, j) => !usedC.has(j)).map((t) => t.text),
+    adjustments,
+  };
+};
