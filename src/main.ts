@@ -7,6 +7,14 @@ import { MovementService } from './movements/movement.service.js';
 import { OfficeService } from './offices/office.service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type IdGenerator, ulidGenerator } from './shared/ids.js';
+import { Notifier } from './shared/notifier.js';
+
+/** Periodic work the server runs (overdue sweep, queue drains, detector ticks); commands may run it once. */
+export interface BackgroundTask {
+  name: string;
+  everySeconds: number;
+  run(): Promise<unknown>;
+}
 
 /** Everything a command or the server needs, built once in one place. */
 export interface AppContext {
@@ -18,6 +26,8 @@ export interface AppContext {
   offices: OfficeService;
   movements: MovementService;
   alerts: AlertService;
+  notifier: Notifier;
+  backgroundTasks: BackgroundTask[];
   close(): Promise<void>;
 }
 
@@ -48,7 +58,15 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       },
     });
     const alerts = new AlertService({ db, clock, ids });
-    return { config, db, clock, ids, nomenclature, offices, movements, alerts, close: () => db.close() };
+    const backgroundTasks: BackgroundTask[] = [
+      { name: 'overdue sweep', everySeconds: config.overdueSweepSeconds, run: () => movements.sweepOverdue() },
+    ];
+    return {
+      config, db, clock, ids, nomenclature, offices, movements, alerts,
+      notifier: new Notifier(),
+      backgroundTasks,
+      close: () => db.close(),
+    };
   } catch (error) {
     await db.close();
     throw error;

@@ -11,22 +11,31 @@ export const serveCommand = (): Command =>
     .action(async (options: { port?: string; host?: string }, command: Command) => {
       const context = await openContext(command, { port: options.port, host: options.host });
       const app = await buildHttpApp(context, { logLevel: context.config.logLevel, bodyLimitBytes: context.config.bodyLimitBytes });
-      const sweep = setInterval(() => {
-        context.movements.sweepOverdue().catch((error: unknown) => app.log.error({ err: error }, 'overdue sweep failed'));
-      }, context.config.overdueSweepSeconds * 1000);
-      sweep.unref();
+      const timers = context.backgroundTasks.map((task) => {
+        let running = false;
+        const timer = setInterval(() => {
+          if (running) return;
+          running = true;
+          task
+            .run()
+            .catch((error: unknown) => app.log.error({ err: error }, `${task.name} failed`))
+            .finally(() => (running = false));
+        }, task.everySeconds * 1000);
+        timer.unref();
+        return timer;
+      });
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         app.log.info(`${signal} received, shutting down`);
-        clearInterval(sweep);
+        for (const timer of timers) clearInterval(timer);
         await app.close();
         await context.close();
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
-      await context.movements.sweepOverdue();
+      for (const task of context.backgroundTasks) await task.run();
       await app.listen({ port: context.config.port, host: context.config.host });
       app.log.info(`Caravan on http://${context.config.host === '0.0.0.0' ? 'localhost' : context.config.host}:${context.config.port} — store: ${storeDescription(context.config)}; API docs at /api/docs`);
     });
