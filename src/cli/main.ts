@@ -6,6 +6,7 @@ import { listsCommand } from './lists.js';
 import { screenCommand } from './screen.js';
 import { movementsCommand } from './movements.js';
 import { serveCommand } from './serve.js';
+import { simulateCommand } from './simulate.js';
 
 const program = new Command('caravan')
   .description('Caravan: transit movements, e-seal tracking, goods control and sanctions screening for customs')
@@ -23,6 +24,7 @@ const commands: Command[] = [
   screenCommand(),
   movementsCommand(),
   eventsCommand(),
+  simulateCommand(),
 ];
 for (const command of commands) program.addCommand(command);
 
