@@ -442,9 +442,10 @@ const setupEvasion = (world: PlanWorld, random: Random, evasion: EvasionType, it
           const leg = visit(state, km, place, mixSeed(state.index, 1));
           const start = timeline.now;
           const hour = localHour(start);
-          const day = hour >= 6 && hour < 17;
-          const variant = day && r.chance(0.4) ? 'daytime' : 'long';
-          const hours = variant === 'daytime' ? r.between(5.5, 11) : r.between(14, 40);
+          // In the working day, soon after the night's rest, no driver needs hours off: a stop then is not a rest.
+          const fresh = hour >= 6 && hour < 16 && timeline.state.drivingToday < 5;
+          const variant = fresh && r.chance(0.6) ? 'daytime' : 'long';
+          const hours = variant === 'daytime' ? r.between(5.5, 11) : r.between(16, 40);
           timeline.stop(place, hours * 60, 'yard');
           timeline.drive(leg, leg.length, 0);
           timeline.drive(route.path, km, queueKm, route.restAreas);
@@ -535,7 +536,8 @@ const setupEvasion = (world: PlanWorld, random: Random, evasion: EvasionType, it
           }
           gaps.push({ start: start + 1, end: Math.max(timeline.now, start + hours * HOUR), cause: 'silence' });
           timeline.drive(route.path, at, queueKm, route.restAreas);
-          return { truth: { time: start, variant }, outcome: { kind: 'completes' } };
+          // Silenced close to the exit, the lorry is still en route for hours before it leaves.
+          return { truth: { time: start, variant }, outcome: { kind: 'completes', minQueueHours: 3 } };
         },
       };
     }

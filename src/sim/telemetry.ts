@@ -113,9 +113,14 @@ export function* telemetryOf(plan: MovementPlan, seed: number): Generator<{ time
     const period = stationary ? device.stationaryPeriodMinutes : device.periodMinutes;
     next = time + period * MINUTE * random.between(0.92, 1.1);
     if (silenced(time)) continue;
-    const inHole = plan.gaps.some((gap) => gap.cause === 'coverage' && time > gap.start && time < gap.end);
-    const dropped = random.chance(device.dropRate) && time - lastSent < MAX_DROP_GAP_MINUTES * MINUTE;
-    if (inHole || dropped) {
+    const hole = plan.gaps.find((gap) => gap.cause === 'coverage' && time > gap.start && time < gap.end);
+    if (hole) {
+      // Back in coverage, the device reports at once.
+      next = Math.min(next, hole.end + random.between(0.2, 2) * MINUTE);
+      sequence++;
+      continue;
+    }
+    if (random.chance(device.dropRate) && time - lastSent < MAX_DROP_GAP_MINUTES * MINUTE) {
       sequence++;
       continue;
     }

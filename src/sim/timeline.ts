@@ -42,6 +42,7 @@ export interface DriverState {
   drivingToday: number;
   kmSinceFuel: number;
   mealTaken: boolean;
+  extendedDays: number;
 }
 
 export interface Towns {
@@ -59,7 +60,7 @@ export class Timeline {
     start: number,
     private readonly towns: Towns,
   ) {
-    this.state = { time: start, drivingSinceBreak: 0, drivingToday: 0, kmSinceFuel: random.between(0, 700), mealTaken: false };
+    this.state = { time: start, drivingSinceBreak: 0, drivingToday: 0, kmSinceFuel: random.between(0, 700), mealTaken: false, extendedDays: 0 };
   }
 
   get now(): number {
@@ -86,6 +87,20 @@ export class Timeline {
     const h = localHour(this.state.time);
     const wait = ((hour - h + 24) % 24) * 60;
     this.stop(at, wait, stop);
+  }
+
+  /**
+   * A daily rest: 11 h regular or 9 h reduced. A single driver who would wake in the dark waits for the
+   * first light, as lorry drivers on the steppe roads do in winter, within 11¾ h in all.
+   */
+  private dailyRestMinutes(): number {
+    const r = this.random;
+    const base = this.driver.team ? r.between(540, 600) : r.weighted([[r.between(545, 600), 3], [r.between(640, 690), 5]] as const);
+    if (this.driver.team) return base;
+    const wake = localHour(this.state.time + base * MINUTE);
+    if (wake >= 5.5 && wake < 20) return base;
+    const untilDawn = ((r.between(5.5, 7.5) - wake + 24) % 24) * 60;
+    return Math.max(base, Math.min(base + untilDawn, 11.75 * 60));
   }
 
   private rawDrive(path: Path, fromKm: number, toKm: number, speedKmh: number): void {
@@ -135,17 +150,23 @@ export class Timeline {
       if (forward ? km >= toKm - 1e-6 : km <= toKm + 1e-6) break;
 
       const hour = localHour(s.time);
-      const lateEvening = !team && (hour >= 20.5 || hour < 4) && s.drivingToday >= 3;
+      const evening = hour >= 17.5 || hour < 4.5;
+      const lateNight = hour >= 21 || hour < 4.5;
+      // The 10-hour day (twice a week) lets a driver who finishes early reach the evening lay-by.
+      if (!team && s.extendedDays < 2 && hour < 17 && s.drivingToday >= this.driver.dailyDrivingHours - 0.05 && s.drivingToday < 9.5) {
+        s.extendedDays++;
+        s.drivingToday -= 1;
+      }
       const dayDone = s.drivingToday >= (team ? 20 : this.driver.dailyDrivingHours) - 0.05;
-      if (dayDone || lateEvening) {
+      // Single drivers end the day in the evening; crews sleep in turns but still stop for the night's rest.
+      const nightfall = team ? evening && s.drivingToday >= 12 : (evening && s.drivingToday >= 6) || (lateNight && s.drivingToday >= 2);
+      if (dayDone || nightfall) {
         const place = this.restPlace(path, km, forward, restAreas, 25);
         if (place.km !== km) {
           this.rawDrive(path, km, place.km, this.driver.cruiseKmh * 0.9);
           km = place.km;
         }
-        // A daily rest: 11 h regular, sometimes the 9 h reduced rest, rarely a little more before dawn.
-        const minutes = team ? r.between(540, 600) : r.weighted([[r.between(545, 600), 3], [r.between(640, 670), 5], [r.between(670, 700), 1]] as const);
-        this.stop(place.at, minutes, 'rest');
+        this.stop(place.at, this.dailyRestMinutes(), 'rest');
         continue;
       }
       if (s.drivingSinceBreak >= continuousLimit - 0.05) {
@@ -154,17 +175,18 @@ export class Timeline {
           this.rawDrive(path, km, place.km, this.driver.cruiseKmh * 0.9);
           km = place.km;
         }
-        this.stop(place.at, r.between(45, 70), 'break');
+        this.stop(place.at, r.between(45, 80), 'break');
         s.drivingSinceBreak = 0;
         continue;
       }
-      if (!team && !s.mealTaken && hour >= 12 && hour < 15 && r.chance(0.5)) {
+      const teaTime = hour >= 15 && hour < 17.5 && r.chance(0.3);
+      if (!team && ((!s.mealTaken && hour >= 12 && hour < 15 && r.chance(0.6)) || teaTime)) {
         const place = this.restPlace(path, km, forward, restAreas, 20);
         if (place.km !== km) {
           this.rawDrive(path, km, place.km, this.driver.cruiseKmh * 0.9);
           km = place.km;
         }
-        this.stop(place.at, r.between(40, 80), 'break');
+        this.stop(place.at, teaTime ? r.between(25, 50) : r.between(40, 80), 'break');
         s.mealTaken = true;
         continue;
       }
