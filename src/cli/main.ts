@@ -7,6 +7,7 @@ import { screenCommand } from './screen.js';
 import { movementsCommand } from './movements.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
+import { evaluateCommand } from './evaluate.js';
 
 const program = new Command('caravan')
   .description('Caravan: transit movements, e-seal tracking, goods control and sanctions screening for customs')
@@ -25,6 +26,7 @@ const commands: Command[] = [
   movementsCommand(),
   eventsCommand(),
   simulateCommand(),
+  evaluateCommand(),
 ];
 for (const command of commands) program.addCommand(command);
 
