@@ -18,6 +18,8 @@ export interface SimulationOptions {
   scenarios: boolean;
   /** Share of movements that carry an evasion when `scenarios` is on (default 0.09, split over the six types). */
   evasionRate?: number;
+  /** Share of legitimate movements given a time limit they cannot meet, so they go overdue en route (default 0). */
+  overdueRate?: number;
   referenceDir: string;
 }
 
@@ -168,6 +170,7 @@ export function* simulate(options: SimulationOptions, progress: SimulationProgre
   const times = lodgingTimes(options);
   const evasions = evasionAssignments(options);
   const heap = new RecordHeap();
+  const overdueRate = options.overdueRate ?? 0;
   let order = 0;
   let planned = 0;
   const admit = (source: Generator<SimRecord>) => {
@@ -179,7 +182,8 @@ export function* simulate(options: SimulationOptions, progress: SimulationProgre
     const top = heap.peek();
     if (!top || nextLodging <= top.time) {
       const evasion = evasions.get(planned);
-      const plan = planMovement(world, { index: planned, lodgedAt: nextLodging, ...(evasion ? { evasion } : {}) });
+      const tightLimit = !evasion && overdueRate > 0 && new Random(mixSeed(options.seed, planned, 0x0d0e)).chance(overdueRate);
+      const plan = planMovement(world, { index: planned, lodgedAt: nextLodging, ...(evasion ? { evasion } : {}), tightLimit });
       planned++;
       progress.onMovement?.(planned, times.length);
       admit(recordsOf(plan, options.seed));

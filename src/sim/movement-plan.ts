@@ -225,6 +225,8 @@ export interface PlanOptions {
   index: number;
   lodgedAt: number;
   evasion?: EvasionType;
+  /** Give the movement a time limit it cannot meet (a delayed lorry, a limit set too short): it goes overdue en route. */
+  tightLimit?: boolean;
 }
 
 /** Builds one movement: route, declaration, driver's timeline, office events, device, and any evasion. */
@@ -296,7 +298,7 @@ export const planMovement = (world: PlanWorld, options: PlanOptions): MovementPl
     truth = played.truth;
     outcome = played.outcome;
   } else {
-    timeline.drive(route.path, 0, queueKm, route.restAreas);
+    driveWithIncidents(plan, queueKm);
   }
 
   let telemetryEnd: number;
@@ -361,7 +363,7 @@ export const planMovement = (world: PlanWorld, options: PlanOptions): MovementPl
   seal.sort((a, b) => a.time - b.time);
 
   const releaseTime = Date.parse(events.find((e) => e.type === 'released')!.time);
-  const limitDays = Math.ceil(route.path.length / 350) + 2 + (exit?.neighbour === 'RU' ? 2 : 0);
+  const limitDays = options.tightLimit ? 0 : Math.ceil(route.path.length / 350) + 2 + (exit?.neighbour === 'RU' ? 2 : 0);
   const declaration = buildDeclaration(random, world.goods, {
     lrn,
     deviceIds: [deviceId],
@@ -419,6 +421,49 @@ interface EvasionSetup {
 }
 
 const roadPoint = (route: Route, km: number): LatLon => positionAt(route.path, km);
+
+/**
+ * The ordinary trip, with the small irregularities honest traffic has: a lorry turning off into a village
+ * for food or paperwork, a mobile customs check that opens and re-seals the load at an office, a device
+ * that reports a malfunction once.
+ */
+const driveWithIncidents = (state: PlanState, queueKm: number): void => {
+  const { timeline, route, random: r, seal } = state;
+  const incident = r.weighted([['none', 93.5], ['village', 4], ['inspection', route.offices.length > 2 ? 2 : 0], ['malfunction', 0.5]] as const);
+  if (incident === 'village') {
+    const km = queueKm * r.between(0.1, 0.9);
+    timeline.drive(route.path, 0, km, route.restAreas);
+    const place = sidePlace(r, roadPoint(route, km), r.between(3, 15));
+    const leg = visit(state, km, place, mixSeed(state.index, 8));
+    timeline.stop(place, r.between(15, 60), 'roadside');
+    timeline.drive(leg, leg.length, 0);
+    timeline.drive(route.path, km, queueKm, route.restAreas);
+    return;
+  }
+  if (incident === 'inspection') {
+    const officeIndex = r.int(1, route.offices.length - 2);
+    const km = route.officeKm[officeIndex]!;
+    timeline.drive(route.path, 0, km, route.restAreas);
+    const post = officeYard(r, route.offices[officeIndex]!);
+    const leg = visit(state, km, post, mixSeed(state.index, 9));
+    const minutes = r.between(40, 150);
+    const start = timeline.now;
+    timeline.stop(post, minutes, 'office');
+    seal.push({ time: start + r.between(5, 20) * MINUTE, state: 'opened', eventCode: '01' });
+    seal.push({ time: timeline.now - r.between(2, 10) * MINUTE, state: 'armed' });
+    timeline.drive(leg, leg.length, 0);
+    timeline.drive(route.path, km, queueKm, route.restAreas);
+    return;
+  }
+  if (incident === 'malfunction') {
+    const km = queueKm * r.between(0.1, 0.9);
+    timeline.drive(route.path, 0, km, route.restAreas);
+    seal.push({ time: timeline.now, state: 'armed', eventCode: '04' });
+    timeline.drive(route.path, km, queueKm, route.restAreas);
+    return;
+  }
+  timeline.drive(route.path, 0, queueKm, route.restAreas);
+};
 
 /** Drives off the road at `fromKm` to `place`; returns the leg so the caller can drive it back. */
 const visit = (state: PlanState, fromKm: number, place: LatLon, seed: number): Path => {
