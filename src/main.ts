@@ -8,6 +8,8 @@ import { OfficeService } from './offices/office.service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type IdGenerator, ulidGenerator } from './shared/ids.js';
 import { Notifier } from './shared/notifier.js';
+import { loadGeography } from './tracking/geo.js';
+import { TrackingService } from './tracking/tracking.service.js';
 
 /** Periodic work the server runs (overdue sweep, queue drains, detector ticks); commands may run it once. */
 export interface BackgroundTask {
@@ -27,6 +29,7 @@ export interface AppContext {
   movements: MovementService;
   alerts: AlertService;
   notifier: Notifier;
+  tracking: TrackingService;
   backgroundTasks: BackgroundTask[];
   close(): Promise<void>;
 }
@@ -58,12 +61,17 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       },
     });
     const alerts = new AlertService({ db, clock, ids });
+    const notifier = new Notifier();
+    const tracking = new TrackingService({ db, clock, alerts, notifier, geo: loadGeography(config.referenceDir) });
+    await tracking.start();
+    movements.observe(tracking.observer);
     const backgroundTasks: BackgroundTask[] = [
       { name: 'overdue sweep', everySeconds: config.overdueSweepSeconds, run: () => movements.sweepOverdue() },
+      { name: 'tracking tick', everySeconds: 60, run: () => tracking.tick() },
     ];
     return {
-      config, db, clock, ids, nomenclature, offices, movements, alerts,
-      notifier: new Notifier(),
+      config, db, clock, ids, nomenclature, offices, movements, alerts, tracking,
+      notifier,
       backgroundTasks,
       close: () => db.close(),
     };

@@ -8,6 +8,8 @@ import { movementsCommand } from './movements.js';
 import { serveCommand } from './serve.js';
 import { simulateCommand } from './simulate.js';
 import { evaluateCommand } from './evaluate.js';
+import { replayCommand } from './replay.js';
+import { telemetryCommand } from './telemetry.js';
 
 const program = new Command('caravan')
   .description('Caravan: transit movements, e-seal tracking, goods control and sanctions screening for customs')
@@ -27,6 +29,8 @@ const commands: Command[] = [
   eventsCommand(),
   simulateCommand(),
   evaluateCommand(),
+  telemetryCommand(),
+  replayCommand(),
 ];
 for (const command of commands) program.addCommand(command);
 

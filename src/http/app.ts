@@ -5,6 +5,7 @@ import { jsonSchemaTransform, validatorCompiler, serializerCompiler, type ZodTyp
 import type { AppContext } from '../main.js';
 import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
+import { registerTrackingRoutes } from '../tracking/tracking.routes.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { requireDeclaredPermissions } from './permissions.js';
 import { sendProblem, toProblem } from './problem.js';
@@ -58,6 +59,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
       tags: [
         { name: 'movements', description: 'Transit declarations and their lifecycle' },
         { name: 'offices', description: 'Customs offices and border crossings' },
+        { name: 'tracking', description: 'E-seal telemetry, tracks and live positions' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -70,6 +72,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
     async (api) => {
       registerOfficeRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerMovementRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerTrackingRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
     },
     { prefix: API_PREFIX },
   );

@@ -1,0 +1,471 @@
+import type { CorridorCache } from './corridor.js';
+import { distanceKm, distanceToPolylinesKm, type Geography, NEIGHBOURS, type Point } from './geo.js';
+import type { ItineraryOffice, MovementContext, TelemetryMessage } from './movement-context.js';
+import { SEVERITY_RANK, type Severity, type TrackingThresholds } from './thresholds.js';
+
+/** The contract's tracking alert types, without the `tracking.` prefix. */
+export type TrackFindingType =
+  | 'route_deviation'
+  | 'border_approach'
+  | 'unscheduled_stop'
+  | 'seal_opened'
+  | 'silence'
+  | 'low_battery'
+  | 'impossible_movement'
+  | 'exit_not_confirmed'
+  | 'overdue';
+
+/** One detector finding. The same episode always yields the same dedupKey; a stronger re-finding escalates it. */
+export interface TrackFinding {
+  movementId: string;
+  type: TrackFindingType;
+  severity: Severity;
+  /** movement:type:episode-start. */
+  dedupKey: string;
+  /** When the condition became true: the triggering fix, or for time-based detectors the instant the wait ran out. */
+  observedAt: string;
+  summary: string;
+  evidence: Record<string, unknown>;
+}
+
+interface Fix {
+  t: number;
+  lat: number;
+  lon: number;
+}
+
+/**
+ * Everything a movement's detectors remember between messages: a few numbers and fixes, so 10,000
+ * active movements fit in a few megabytes. Times are epoch milliseconds.
+ */
+export interface TrackState {
+  lastMessageAt: number;
+  /** Last kinematically processed time: older messages only feed the seal and battery checks. */
+  lastFixAt: number;
+  /** Smoothed reporting interval, ms. */
+  intervalMs: number;
+  trusted: Fix | undefined;
+  /** A fix that jumped impossibly far from `trusted`, waiting for the next fix to tell glitch from spoof. */
+  pending: Fix | undefined;
+  spoofEpisode: number | undefined;
+  consistentFixes: number;
+  outsideSince: number | undefined;
+  deviation: { start: number; severity: Severity } | undefined;
+  border: { start: number; severity: Severity } | undefined;
+  stop: { anchor: Fix; last: number; inZone: boolean; severity: Severity | undefined; restDue: boolean } | undefined;
+  /** When the driver's last daily rest ended (or the release): a long stop after a long day is rest. */
+  lastRestEnd: number;
+  sealEpisode: number | undefined;
+  batteryEpisode: number | undefined;
+  silence: { start: number; severity: Severity } | undefined;
+  lastNearEnd: boolean;
+  lastNearBorder: boolean;
+  lastNearUndeclared: boolean;
+  exitRaised: boolean;
+}
+
+/** A movement made ready for detection: its corridor, end offices and undeclared neighbours, computed once. */
+export interface PreparedMovement {
+  context: MovementContext;
+  releasedAtMs: number;
+  completedAtMs: number;
+  corridor: Point[][];
+  itineraryCodes: Set<string>;
+  /** Where the truck is expected to leave the watch: declared exits, else the destination. */
+  endOffices: ItineraryOffice[];
+  /** Indexes into NEIGHBOURS of neighbours the movement may not enter. */
+  undeclared: number[];
+}
+
+export interface DetectionEnv {
+  geo: Geography;
+  thresholds: TrackingThresholds;
+  corridors: CorridorCache;
+}
+
+const MINUTE = 60_000;
+const iso = (ms: number): string => new Date(ms).toISOString();
+const fixOf = (f: Fix) => ({ time: iso(f.t), lat: f.lat, lon: f.lon });
+const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
+
+export const prepareMovement = (context: MovementContext, env: Pick<DetectionEnv, 'corridors'>): PreparedMovement => {
+  const exits = context.itinerary.filter((o) => o.role === 'exit');
+  const destination = context.itinerary.filter((o) => o.role === 'destination');
+  const declared = new Set<string>(context.countriesOfRouting);
+  for (const office of context.itinerary) {
+    declared.add(office.country);
+    if (office.neighbour) declared.add(office.neighbour);
+  }
+  return {
+    context,
+    releasedAtMs: Date.parse(context.releasedAt),
+    completedAtMs: context.completedAt ? Date.parse(context.completedAt) : Number.POSITIVE_INFINITY,
+    corridor: env.corridors.for(context),
+    itineraryCodes: new Set(context.itinerary.map((o) => o.code)),
+    endOffices: [...exits, ...destination],
+    undeclared: NEIGHBOURS.flatMap((n, i) => (declared.has(n) ? [] : [i])),
+  };
+};
+
+export const initialState = (movement: PreparedMovement, thresholds: TrackingThresholds): TrackState => ({
+  lastMessageAt: movement.releasedAtMs,
+  lastFixAt: Number.NEGATIVE_INFINITY,
+  intervalMs: thresholds.defaultIntervalMinutes * MINUTE,
+  trusted: undefined,
+  pending: undefined,
+  spoofEpisode: undefined,
+  consistentFixes: 0,
+  outsideSince: undefined,
+  deviation: undefined,
+  border: undefined,
+  stop: undefined,
+  lastRestEnd: movement.releasedAtMs,
+  sealEpisode: undefined,
+  batteryEpisode: undefined,
+  silence: undefined,
+  lastNearEnd: false,
+  lastNearBorder: false,
+  lastNearUndeclared: false,
+  exitRaised: false,
+});
+
+const finding = (
+  movement: PreparedMovement,
+  type: TrackFindingType,
+  severity: Severity,
+  episodeStart: number,
+  observedAt: number,
+  summary: string,
+  evidence: Record<string, unknown>,
+): TrackFinding => ({
+  movementId: movement.context.movementId,
+  type,
+  severity,
+  dedupKey: `${movement.context.movementId}:${type}:${iso(episodeStart)}`,
+  observedAt: iso(observedAt),
+  summary,
+  evidence,
+});
+
+/** Detectors watch the road from release until exit or arrival is confirmed. */
+const watching = (movement: PreparedMovement, t: number): boolean =>
+  movement.context.phase === 'released' && t >= movement.releasedAtMs && t <= movement.completedAtMs;
+
+/** True when the instant falls in the local night (nightStart..nightEnd, wrapping midnight). */
+export const isNight = (ms: number, t: TrackingThresholds): boolean => {
+  const hour = (((ms / 3_600_000 + t.utcOffsetHours) % 24) + 24) % 24;
+  return t.nightStartHourLocal > t.nightEndHourLocal
+    ? hour >= t.nightStartHourLocal || hour < t.nightEndHourLocal
+    : hour >= t.nightStartHourLocal && hour < t.nightEndHourLocal;
+};
+
+/**
+ * How long a stop may last before it is noted (low) and raised (medium). A stop that starts at night, or
+ * after a day's driving since the last daily rest, may be the driver's daily rest; any other is a break.
+ */
+export const stopAllowances = (stopStart: number, restDue: boolean, t: TrackingThresholds): { noteMinutes: number; alertMinutes: number } =>
+  restDue || isNight(stopStart, t)
+    ? { noteMinutes: t.stopNoteNightMinutes, alertMinutes: t.stopAllowanceNightMinutes }
+    : { noteMinutes: t.stopNoteDayMinutes, alertMinutes: t.stopAllowanceDayMinutes };
+
+const impossibleJump = (a: Fix, b: Fix, t: TrackingThresholds): { km: number; kmh: number } | undefined => {
+  const km = distanceKm(a, b);
+  if (km < t.minJumpKm) return undefined;
+  // Clock jitter of a few seconds must not turn a normal fix into a jump: time is floored at one minute.
+  const hours = Math.max(Math.abs(b.t - a.t), MINUTE) / 3_600_000;
+  const kmh = km / hours;
+  return kmh > t.maxTruckSpeedKmh ? { km, kmh } : undefined;
+};
+
+/** The silence thresholds for this device: N of its own reporting periods, never under the note floor. */
+const silenceLimits = (state: TrackState, t: TrackingThresholds): { note: number; alert: number } => {
+  const note = Math.max(t.silenceNoteMinutes * MINUTE, t.silenceReportingPeriods * state.intervalMs);
+  const alert = Math.max(note, (state.lastNearEnd ? t.silenceNearEndAlertMinutes : t.silenceAlertMinutes) * MINUTE);
+  return { note, alert };
+};
+
+const checkSilence = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, now: number, out: TrackFinding[]): void => {
+  const t = env.thresholds;
+  const gap = now - state.lastMessageAt;
+  const limits = silenceLimits(state, t);
+  if (gap <= limits.note) return;
+  // Going quiet off the corridor (toward a border it must not cross, above all) is not a coverage hole.
+  const suspicious = state.deviation !== undefined || state.border?.severity === 'high';
+  const severity: Severity = gap > limits.alert || (suspicious && gap > limits.note) ? (suspicious ? 'high' : 'medium') : 'low';
+  if (state.silence && SEVERITY_RANK[severity] <= SEVERITY_RANK[state.silence.severity]) return;
+  state.silence = { start: state.lastMessageAt, severity };
+  const becameTrue = state.lastMessageAt + (severity === 'low' ? limits.note : suspicious ? limits.note : limits.alert);
+  out.push(
+    finding(movement, 'silence', severity, state.lastMessageAt, Math.min(now, becameTrue), `E-seal silent for ${Math.round(gap / MINUTE)} min`, {
+      lastMessageAt: iso(state.lastMessageAt),
+      lastFix: state.trusted ? fixOf(state.trusted) : null,
+      silentMinutes: round(gap / MINUTE),
+      reportingIntervalMinutes: round(state.intervalMs / MINUTE),
+      thresholdMinutes: round((severity === 'low' ? limits.note : limits.alert) / MINUTE),
+      nearExit: state.lastNearEnd,
+      nearUndeclaredBorder: state.lastNearUndeclared,
+    }),
+  );
+};
+
+const checkExitConfirmation = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, now: number, out: TrackFinding[]): void => {
+  const t = env.thresholds;
+  const gap = now - state.lastMessageAt;
+  if (state.exitRaised || !(state.lastNearEnd || state.lastNearBorder) || gap <= t.exitConfirmationMinutes * MINUTE) return;
+  state.exitRaised = true;
+  out.push(
+    finding(
+      movement,
+      'exit_not_confirmed',
+      'high',
+      state.lastMessageAt,
+      state.lastMessageAt + t.exitConfirmationMinutes * MINUTE,
+      `Last seen near the border ${Math.round(gap / MINUTE)} min ago, no exit or arrival recorded`,
+      {
+        lastFix: state.trusted ? fixOf(state.trusted) : null,
+        expectedAt: movement.endOffices.map((o) => o.code),
+        nearExitOffice: state.lastNearEnd,
+        minutesSinceLastSeen: round(gap / MINUTE),
+      },
+    ),
+  );
+};
+
+const checkStopDuration = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, until: number, out: TrackFinding[]): void => {
+  const stop = state.stop;
+  if (!stop || stop.inZone) return;
+  const { noteMinutes, alertMinutes } = stopAllowances(stop.anchor.t, stop.restDue, env.thresholds);
+  const minutes = (until - stop.anchor.t) / MINUTE;
+  const severity: Severity | undefined = minutes > alertMinutes ? 'medium' : minutes > noteMinutes ? 'low' : undefined;
+  if (!severity || (stop.severity && SEVERITY_RANK[severity] <= SEVERITY_RANK[stop.severity])) return;
+  stop.severity = severity;
+  const becameTrue = stop.anchor.t + (severity === 'medium' ? alertMinutes : noteMinutes) * MINUTE;
+  out.push(
+    finding(movement, 'unscheduled_stop', severity, stop.anchor.t, becameTrue, `Stopped ${Math.round(minutes)} min away from any office`, {
+      position: fixOf(stop.anchor),
+      lastFixAt: iso(stop.last),
+      stoppedMinutes: round(minutes),
+      allowanceMinutes: severity === 'medium' ? alertMinutes : noteMinutes,
+      night: isNight(stop.anchor.t, env.thresholds),
+      restDue: stop.restDue,
+    }),
+  );
+};
+
+/**
+ * Time-based detectors (silence, long stop, exit not confirmed) at instant `now`, with no new message.
+ * Each finding is dated at the moment its condition became true, so a late tick still says when.
+ */
+export const tickMovement = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, now: number): TrackFinding[] => {
+  if (movement.context.phase !== 'released' || now < movement.releasedAtMs) return [];
+  now = Math.min(now, movement.completedAtMs);
+  const out: TrackFinding[] = [];
+  checkSilence(state, movement, env, now, out);
+  checkExitConfirmation(state, movement, env, now, out);
+  // A stop is only known to go on while the device keeps reporting; past that it is a silence.
+  if (state.stop && now - state.lastMessageAt <= 2 * state.intervalMs) checkStopDuration(state, movement, env, now, out);
+  return out;
+};
+
+/** The overdue finding for a movement whose time limit passed before exit or arrival (the movement's overdue event). */
+export const overdueFinding = (state: TrackState | undefined, movement: PreparedMovement, limitAt: string, at: string): TrackFinding =>
+  finding(movement, 'overdue', 'medium', Date.parse(limitAt), Date.parse(at), `Time limit ${limitAt.slice(0, 10)} passed without exit or arrival`, {
+    limitAt,
+    lastFix: state?.trusted ? fixOf(state.trusted) : null,
+    lastMessageAt: state && state.lastFixAt > Number.NEGATIVE_INFINITY ? iso(state.lastMessageAt) : null,
+  });
+
+const checkSeal = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, m: TelemetryMessage, t: number, out: TrackFinding[]): void => {
+  const breach = m.sealState !== 'armed' || m.eventCode === '01' || m.eventCode === '02' || m.eventCode === '07';
+  if (!breach) {
+    if (m.sealState === 'armed') state.sealEpisode = undefined;
+    return;
+  }
+  if (state.sealEpisode !== undefined) return;
+  state.sealEpisode = t;
+  const zoneKm = env.thresholds.sealOfficeZoneKm;
+  const declared = movement.context.itinerary.find((o) => distanceKm(o, m) <= zoneKm);
+  const office = declared ?? env.geo.offices.nearestWithin(m, zoneKm);
+  const atItineraryOffice = declared !== undefined;
+  // At a declared office a seal is opened for control; at another office it is irregular but supervised.
+  const severity: Severity = atItineraryOffice ? 'low' : office ? 'medium' : 'critical';
+  out.push(
+    finding(movement, 'seal_opened', severity, t, t, `Seal ${m.sealState}${m.eventCode ? ` (code ${m.eventCode})` : ''} ${office ? `at office ${office.code}` : 'away from any office'}`, {
+      fix: { time: m.time, lat: m.lat, lon: m.lon },
+      sealState: m.sealState,
+      eventCode: m.eventCode ?? null,
+      nearestOffice: office ? office.code : null,
+      declaredOffice: atItineraryOffice,
+    }),
+  );
+};
+
+const checkBattery = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, m: TelemetryMessage, t: number, out: TrackFinding[]): void => {
+  const low = m.battery < env.thresholds.lowBatteryPercent || m.eventCode === '05';
+  if (low && state.batteryEpisode === undefined) {
+    state.batteryEpisode = t;
+    out.push(finding(movement, 'low_battery', 'low', t, t, `E-seal battery at ${m.battery} %`, { battery: m.battery, eventCode: m.eventCode ?? null, fix: { time: m.time, lat: m.lat, lon: m.lon } }));
+  } else if (!low && m.battery >= env.thresholds.lowBatteryPercent + 5) state.batteryEpisode = undefined;
+};
+
+/** Returns the fix to run the position detectors on, or undefined while a jump awaits confirmation. */
+const checkKinematics = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, out: TrackFinding[]): Fix | undefined => {
+  const t = env.thresholds;
+  if (!state.trusted) {
+    state.trusted = fix;
+    return fix;
+  }
+  const fromTrusted = impossibleJump(state.trusted, fix, t);
+  if (!fromTrusted) {
+    // A lone outlier followed by a fix consistent with the track before it is a GPS glitch: forget it.
+    state.pending = undefined;
+    state.trusted = fix;
+    if (state.spoofEpisode !== undefined && ++state.consistentFixes >= t.spoofingRecoveryFixes) state.spoofEpisode = undefined;
+    return fix;
+  }
+  if (!state.pending) {
+    state.pending = fix;
+    return undefined;
+  }
+  // Two fixes in a row that the last good position cannot reach: the track itself is impossible.
+  const before = state.trusted;
+  const jumped = state.pending;
+  state.pending = undefined;
+  state.trusted = fix;
+  state.consistentFixes = 0;
+  if (state.spoofEpisode === undefined) {
+    state.spoofEpisode = jumped.t;
+    const first = impossibleJump(before, jumped, t) ?? fromTrusted;
+    out.push(
+      finding(movement, 'impossible_movement', 'high', jumped.t, fix.t, `Position jumped ${Math.round(first.km)} km at ${Math.round(first.kmh)} km/h`, {
+        fixes: [fixOf(before), fixOf(jumped), fixOf(fix)],
+        jumpKm: round(first.km),
+        impliedSpeedKmh: Math.round(first.kmh),
+        maxTruckSpeedKmh: t.maxTruckSpeedKmh,
+      }),
+    );
+  }
+  return fix;
+};
+
+const checkCorridor = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, offCorridorKm: number, out: TrackFinding[]): void => {
+  const t = env.thresholds;
+  if (offCorridorKm <= t.corridorHalfWidthKm) {
+    state.outsideSince = undefined;
+    state.deviation = undefined;
+    return;
+  }
+  state.outsideSince ??= fix.t;
+  if (fix.t - state.outsideSince < t.corridorGraceMinutes * MINUTE) return;
+  const severity: Severity = offCorridorKm > t.corridorSevereKm ? 'high' : 'medium';
+  if (state.deviation && SEVERITY_RANK[severity] <= SEVERITY_RANK[state.deviation.severity]) return;
+  const start = state.deviation?.start ?? state.outsideSince;
+  state.deviation = { start, severity };
+  out.push(
+    finding(movement, 'route_deviation', severity, start, fix.t, `${Math.round(offCorridorKm)} km off the declared corridor`, {
+      fix: fixOf(fix),
+      distanceFromCorridorKm: round(offCorridorKm),
+      corridorHalfWidthKm: t.corridorHalfWidthKm,
+      outsideSince: iso(state.outsideSince),
+      outsideMinutes: round((fix.t - state.outsideSince) / MINUTE),
+    }),
+  );
+};
+
+const checkBorder = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, offCorridorKm: number, out: TrackFinding[]): void => {
+  const t = env.thresholds;
+  const distances = env.geo.borders.distances(fix);
+  let any = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < distances.length; i++) any = Math.min(any, distances[i]!);
+  state.lastNearBorder = any <= t.undeclaredBorderKm;
+  let nearest = -1;
+  let nearestKm = Number.POSITIVE_INFINITY;
+  for (const i of movement.undeclared) {
+    if (distances[i]! < nearestKm) {
+      nearest = i;
+      nearestKm = distances[i]!;
+    }
+  }
+  state.lastNearUndeclared = nearestKm <= t.undeclaredBorderKm;
+  if (!state.lastNearUndeclared) {
+    if (nearestKm > t.undeclaredBorderKm + 10) state.border = undefined;
+    return;
+  }
+  // Inside the corridor the declared road itself runs along this border (Korday, Oral): note it, do not alarm.
+  const severity: Severity = offCorridorKm > t.corridorHalfWidthKm ? 'high' : 'low';
+  if (state.border && SEVERITY_RANK[severity] <= SEVERITY_RANK[state.border.severity]) return;
+  const start = state.border?.start ?? fix.t;
+  state.border = { start, severity };
+  out.push(
+    finding(movement, 'border_approach', severity, start, fix.t, `${Math.round(nearestKm)} km from the ${NEIGHBOURS[nearest]} border, not declared`, {
+      fix: fixOf(fix),
+      neighbour: NEIGHBOURS[nearest],
+      distanceToBorderKm: round(nearestKm),
+      distanceFromCorridorKm: round(offCorridorKm),
+      declaredCountries: movement.context.countriesOfRouting,
+    }),
+  );
+};
+
+const checkStop = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, out: TrackFinding[]): void => {
+  const t = env.thresholds;
+  const stop = state.stop;
+  if (!stop || distanceKm(stop.anchor, fix) > t.stationaryRadiusKm) {
+    if (stop && stop.last - stop.anchor.t >= t.dailyRestMinMinutes * MINUTE) state.lastRestEnd = stop.last;
+    state.stop = {
+      anchor: fix,
+      last: fix.t,
+      inZone: env.geo.offices.nearestWithin(fix, t.officeZoneKm) !== undefined,
+      severity: undefined,
+      restDue: fix.t - state.lastRestEnd >= t.dailyRestDueAfterMinutes * MINUTE,
+    };
+    return;
+  }
+  stop.last = fix.t;
+  checkStopDuration(state, movement, env, fix.t, out);
+};
+
+/** Feeds one message of a bound device to its movement's detectors; returns the findings it raises. */
+export const observeMessage = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, message: TelemetryMessage): TrackFinding[] => {
+  const t = Date.parse(message.time);
+  if (!watching(movement, t)) return [];
+  const out = tickMovement(state, movement, env, t);
+  if (t > state.lastMessageAt) {
+    const interval = t - state.lastMessageAt;
+    // Learn the device's own reporting interval from ordinary gaps; a coverage hole must not teach it.
+    if (state.lastFixAt > Number.NEGATIVE_INFINITY && interval < 4 * state.intervalMs) {
+      state.intervalMs = Math.min(state.intervalMs * 0.9 + interval * 0.1, 60 * MINUTE);
+    }
+    state.lastMessageAt = t;
+    state.silence = undefined;
+    state.exitRaised = false;
+  }
+  checkSeal(state, movement, env, message, t, out);
+  checkBattery(state, movement, env, message, t, out);
+  if (t < state.lastFixAt) return out;
+  state.lastFixAt = t;
+  const fix = checkKinematics(state, movement, env, { t, lat: message.lat, lon: message.lon }, out);
+  if (!fix) return out;
+  const offCorridorKm = distanceToPolylinesKm(fix, movement.corridor);
+  checkCorridor(state, movement, env, fix, offCorridorKm, out);
+  checkBorder(state, movement, env, fix, offCorridorKm, out);
+  checkStop(state, movement, env, fix, out);
+  const endZoneKm = env.thresholds.endZoneKm;
+  state.lastNearEnd = movement.endOffices.some((o) => distanceKm(o, fix) <= endZoneKm);
+  return out;
+};
+
+/**
+ * The whole pipeline for one movement as a pure function: messages (any order) through the detectors in
+ * time order, then a final tick at `until`. Used by tests; the service runs the same state machine
+ * incrementally.
+ */
+export const detectMovement = (context: MovementContext, messages: readonly TelemetryMessage[], until: string, env: DetectionEnv): TrackFinding[] => {
+  const movement = prepareMovement(context, env);
+  const state = initialState(movement, env.thresholds);
+  const sorted = [...messages].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  const findings: TrackFinding[] = [];
+  for (const message of sorted) findings.push(...observeMessage(state, movement, env, message));
+  findings.push(...tickMovement(state, movement, env, Date.parse(until)));
+  return findings;
+};

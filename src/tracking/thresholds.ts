@@ -1,0 +1,97 @@
+/**
+ * Detector thresholds, as data. Each value says which rule of the road it encodes; tune here, not in code.
+ * `version` goes on every alert (ruleVersion), so an alert always says which thresholds produced it.
+ */
+export interface TrackingThresholds {
+  version: string;
+  /** Half-width of the corridor around the itinerary, km. EAEU navigation seals raise code 03 at 50 km. */
+  corridorHalfWidthKm: number;
+  /** Outside the corridor this long before a route deviation is raised (roads bend, detours happen). */
+  corridorGraceMinutes: number;
+  /** Beyond this distance from the corridor a deviation is high, not medium. */
+  corridorSevereKm: number;
+  /** Radius of an office zone for stops, km: customs areas, queues in front of crossings, terminals. */
+  officeZoneKm: number;
+  /** Radius within which opening a seal counts as at the office (customs control area), km. */
+  sealOfficeZoneKm: number;
+  /** Closer than this to the border of a neighbour the movement is not declared to cross, km. */
+  undeclaredBorderKm: number;
+  /** Moving less than this from the stop's first fix counts as standing still, km (GPS noise, yard manoeuvres). */
+  stationaryRadiusKm: number;
+  /** A day stop outside office zones longer than this is noted (low): breaks, meals, fuel and the 3 h part of a split rest take less. */
+  stopNoteDayMinutes: number;
+  /** ...and raised (medium) beyond this. */
+  stopAllowanceDayMinutes: number;
+  /** A stop that starts at night is the driver's daily rest (AETR: 9-11 h): noted beyond this... */
+  stopNoteNightMinutes: number;
+  /** ...and raised beyond this (a reduced weekly rest is 24 h, so this stays below it only by design: low first). */
+  stopAllowanceNightMinutes: number;
+  /** A stop at least this long was a daily rest (AETR: reduced daily rest 9 h, split rest 3 + 9 h). */
+  dailyRestMinMinutes: number;
+  /** This long after the last daily rest ended a driver may be starting the next one (AETR duty day). */
+  dailyRestDueAfterMinutes: number;
+  /** Local night (Kazakhstan, UTC+5): a stop that starts between these hours is a night stop. */
+  nightStartHourLocal: number;
+  nightEndHourLocal: number;
+  utcOffsetHours: number;
+  /** EAEU code 06: silent for this many reporting periods (learned per device)... */
+  silenceReportingPeriods: number;
+  /** ...but never less than this, since steppe coverage holes of an hour are ordinary (noted, low). */
+  silenceNoteMinutes: number;
+  /** Silent this long is raised (medium): longer than any coverage hole on the corridors. */
+  silenceAlertMinutes: number;
+  /** Near the exit, where queues sit in poor coverage and seals come off, a silence is raised only after this. */
+  silenceNearEndAlertMinutes: number;
+  /** Reporting interval assumed until a device has shown its own, minutes. */
+  defaultIntervalMinutes: number;
+  /** Battery below this percent: EAEU code 05. */
+  lowBatteryPercent: number;
+  /** Fastest a loaded truck can plausibly cover ground between two fixes, km/h. */
+  maxTruckSpeedKmh: number;
+  /** Jumps shorter than this are GPS noise or clock jitter, never spoofing, km. */
+  minJumpKm: number;
+  /** Consistent fixes after which a spoofing episode is over. */
+  spoofingRecoveryFixes: number;
+  /** Last seen near its exit or a border with no exit or arrival confirmed for this long. */
+  exitConfirmationMinutes: number;
+  /** "Near the exit": within this of an exit or destination office, km. */
+  endZoneKm: number;
+}
+
+export const defaultThresholds: TrackingThresholds = {
+  version: 'tracking-2026-11-23',
+  corridorHalfWidthKm: 50,
+  corridorGraceMinutes: 30,
+  corridorSevereKm: 100,
+  officeZoneKm: 15,
+  sealOfficeZoneKm: 5,
+  undeclaredBorderKm: 30,
+  stationaryRadiusKm: 1.5,
+  stopNoteDayMinutes: 180,
+  stopAllowanceDayMinutes: 300,
+  stopNoteNightMinutes: 690,
+  stopAllowanceNightMinutes: 840,
+  dailyRestMinMinutes: 420,
+  dailyRestDueAfterMinutes: 480,
+  nightStartHourLocal: 17,
+  nightEndHourLocal: 6,
+  utcOffsetHours: 5,
+  silenceReportingPeriods: 2,
+  silenceNoteMinutes: 60,
+  silenceAlertMinutes: 180,
+  silenceNearEndAlertMinutes: 360,
+  defaultIntervalMinutes: 10,
+  lowBatteryPercent: 15,
+  maxTruckSpeedKmh: 140,
+  minJumpKm: 10,
+  spoofingRecoveryFixes: 6,
+  exitConfirmationMinutes: 720,
+  endZoneKm: 30,
+};
+
+/** The longest a time-based detector waits after the last message: replay advances the clock this far past the data. */
+export const longestDetectorDelayMinutes = (t: TrackingThresholds): number =>
+  Math.max(t.silenceNearEndAlertMinutes, t.stopAllowanceNightMinutes, t.exitConfirmationMinutes, t.corridorGraceMinutes);
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };

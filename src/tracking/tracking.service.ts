@@ -1,0 +1,366 @@
+import type { Finding } from '../alerts/alert.js';
+import type { AlertService } from '../alerts/alert.service.js';
+import type { Db } from '../db/db.js';
+import { electronicSealDevices } from '../movements/declaration.js';
+import { limitInstant, type Movement, type MovementEvent } from '../movements/movement.js';
+import type { MovementObserver } from '../movements/movement.service.js';
+import type { Clock } from '../shared/clock.js';
+import type { FieldIssue } from '../shared/errors.js';
+import type { Notifier } from '../shared/notifier.js';
+import { CorridorCache } from './corridor.js';
+import {
+  type DetectionEnv,
+  initialState,
+  observeMessage,
+  overdueFinding,
+  type PreparedMovement,
+  prepareMovement,
+  tickMovement,
+  type TrackFinding,
+  type TrackState,
+} from './detectors.js';
+import type { Geography } from './geo.js';
+import { itineraryOf, type MovementContext, type TelemetryMessage } from './movement-context.js';
+import { thinTrack } from './thin.js';
+import { defaultThresholds, type Severity, type TrackingThresholds } from './thresholds.js';
+import { messageKey, type StoredMessage, TrackingRepository } from './tracking.repository.js';
+import { parseTelemetryMessage } from './telemetry.js';
+
+export interface TelemetryRecord {
+  input: unknown;
+  /** 1-based line of an NDJSON body or file; the array position + 1 otherwise. */
+  line?: number;
+}
+
+export interface TelemetryReport {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; line?: number; reasons: FieldIssue[] }[];
+}
+
+export interface TrackingOptions {
+  thresholds?: TrackingThresholds;
+  /** A message further ahead of our clock than this is refused (device clock wrong or forged). */
+  maxClockSkewSeconds?: number;
+  /** Unbound messages of a device this long before its movement's release still count as its track. */
+  preReleaseMinutes?: number;
+  /** At most one live position update per movement in this many seconds. */
+  positionThrottleSeconds?: number;
+}
+
+export interface TrackingDeps {
+  db: Db;
+  clock: Clock;
+  alerts: AlertService;
+  notifier: Notifier;
+  geo: Geography;
+  options?: TrackingOptions;
+}
+
+interface Watched {
+  movement: PreparedMovement;
+  state: TrackState;
+  deviceIds: string[];
+}
+
+const SCORE: Record<Severity, number> = { low: 0.3, medium: 0.6, high: 0.8, critical: 0.95 };
+const MINUTE = 60_000;
+/** Phases in which a truck is on the road under the transit procedure. */
+const ON_ROAD_EVENTS = new Set(['released']);
+const COMPLETING_EVENTS = new Set(['exited', 'arrived']);
+const ENDING_EVENTS = new Set(['discharged', 'cancelled', 'not_released']);
+
+/**
+ * E-seal telemetry: ingestion, device binding, detection and the track. Detector state lives in memory
+ * per watched movement (a few hundred bytes each) and is rebuilt from the store at start by replaying each
+ * active movement's messages, so ingestion reads nothing per message. One process owns detection; a
+ * deployment with several API processes partitions devices among them (docs/tracking.md).
+ */
+export class TrackingService {
+  readonly thresholds: TrackingThresholds;
+  private readonly env: DetectionEnv;
+  private readonly skewMs: number;
+  private readonly preReleaseMs: number;
+  private readonly throttleMs: number;
+  private readonly watched = new Map<string, Watched>();
+  private readonly deviceToMovement = new Map<string, string>();
+  private readonly lastPublished = new Map<string, number>();
+  /** Ingestion batches run one after another so detector state sees messages in the order they committed. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: TrackingDeps) {
+    const options = deps.options ?? {};
+    this.thresholds = options.thresholds ?? defaultThresholds;
+    this.env = { geo: deps.geo, thresholds: this.thresholds, corridors: new CorridorCache(deps.geo) };
+    this.skewMs = (options.maxClockSkewSeconds ?? 300) * 1000;
+    this.preReleaseMs = (options.preReleaseMinutes ?? 720) * MINUTE;
+    this.throttleMs = (options.positionThrottleSeconds ?? 30) * 1000;
+  }
+
+  /** Rebuilds bindings and detector state of every active movement from the store. */
+  async start(): Promise<void> {
+    const repository = new TrackingRepository(this.deps.db);
+    for (const binding of await repository.activeBindings()) this.deviceToMovement.set(binding.deviceId, binding.movementId);
+    for (const context of await repository.activeContexts()) {
+      const watched = this.watch(context);
+      for (const message of await repository.messagesOf(context.movementId)) observeMessage(watched.state, watched.movement, this.env, message);
+    }
+  }
+
+  /** How many movements the detectors follow now. */
+  get activeMovements(): number {
+    return this.watched.size;
+  }
+
+  private watch(context: MovementContext): Watched {
+    const movement = prepareMovement(context, this.env);
+    const watched = { movement, state: initialState(movement, this.thresholds), deviceIds: context.deviceIds };
+    this.watched.set(context.movementId, watched);
+    return watched;
+  }
+
+  /** The hook the movement registry calls inside the transaction that applies an event. */
+  readonly observer: MovementObserver = {
+    eventApplied: (tx, movement, event) => this.onEvent(tx, movement, event),
+  };
+
+  private async onEvent(tx: Db, movement: Movement, event: MovementEvent): Promise<void> {
+    if (ON_ROAD_EVENTS.has(event.type)) await this.onRelease(tx, movement, event);
+    else if (COMPLETING_EVENTS.has(event.type)) await this.onComplete(tx, movement.id, event);
+    else if (ENDING_EVENTS.has(event.type)) await this.onEnd(tx, movement.id, event);
+    else if (event.type === 'overdue') await this.onOverdue(tx, movement, event);
+  }
+
+  /**
+   * Binds the declared e-seals and starts watching. A truck is sealed at departure and its seal reports
+   * before the office's release reaches us, so the device's unbound messages from `preReleaseMinutes`
+   * before the release are attached to the movement: those before the release time are its track, those
+   * after it are fed to the detectors now, in time order, as if they had arrived after the release.
+   */
+  private async onRelease(tx: Db, movement: Movement, event: MovementEvent): Promise<void> {
+    const deviceIds = electronicSealDevices(movement.declaration);
+    const context: MovementContext = {
+      movementId: movement.id,
+      lrn: movement.lrn,
+      itinerary: itineraryOf(movement.declaration, (code) => this.deps.geo.offices.byCode.get(code)),
+      countriesOfRouting: movement.declaration.countriesOfRouting,
+      deviceIds,
+      releasedAt: new Date(event.time).toISOString(),
+      limitAt: movement.limitDate ? limitInstant(movement.limitDate) : '9999-12-31T23:59:59.999Z',
+      phase: 'released',
+    };
+    const repository = new TrackingRepository(tx);
+    const now = this.deps.clock.now().toISOString();
+    await repository.saveContext(context, true, now);
+    const from = new Date(Date.parse(context.releasedAt) - this.preReleaseMs).toISOString();
+    for (const deviceId of deviceIds) {
+      await repository.bind(deviceId, movement.id, now);
+      await repository.attachUnbound(deviceId, movement.id, from);
+      this.deviceToMovement.set(deviceId, movement.id);
+    }
+    const watched = this.watch(context);
+    if (deviceIds.length === 0) return;
+    const findings: TrackFinding[] = [];
+    for (const message of await repository.messagesOf(movement.id)) findings.push(...observeMessage(watched.state, watched.movement, this.env, message));
+    await this.raise(tx, findings);
+  }
+
+  private async onComplete(tx: Db, movementId: string, event: MovementEvent): Promise<void> {
+    const repository = new TrackingRepository(tx);
+    const stored = await repository.context(movementId);
+    if (!stored) return;
+    const context: MovementContext = { ...stored.context, phase: event.type === 'arrived' ? 'arrived' : 'exited', completedAt: new Date(event.time).toISOString() };
+    await repository.saveContext(context, true, this.deps.clock.now().toISOString());
+    const watched = this.watched.get(movementId);
+    if (watched) watched.movement = { ...watched.movement, context, completedAtMs: Date.parse(context.completedAt!) };
+  }
+
+  private async onEnd(tx: Db, movementId: string, event: MovementEvent): Promise<void> {
+    const repository = new TrackingRepository(tx);
+    const stored = await repository.context(movementId);
+    const now = this.deps.clock.now().toISOString();
+    await repository.unbind(movementId, now);
+    if (stored) await repository.saveContext({ ...stored.context, phase: 'closed', completedAt: stored.context.completedAt ?? new Date(event.time).toISOString() }, false, now);
+    const watched = this.watched.get(movementId);
+    for (const deviceId of watched?.deviceIds ?? stored?.context.deviceIds ?? []) {
+      if (this.deviceToMovement.get(deviceId) === movementId) this.deviceToMovement.delete(deviceId);
+    }
+    this.watched.delete(movementId);
+    this.lastPublished.delete(movementId);
+  }
+
+  private async onOverdue(tx: Db, movement: Movement, event: MovementEvent): Promise<void> {
+    const watched = this.watched.get(movement.id);
+    if (!watched || watched.movement.context.phase !== 'released') return;
+    await this.raise(tx, [overdueFinding(watched.state, watched.movement, watched.movement.context.limitAt, event.time)]);
+  }
+
+  private toAlert(finding: TrackFinding): Finding {
+    const watched = this.watched.get(finding.movementId);
+    return {
+      dedupKey: `tracking:${finding.dedupKey}`,
+      type: `tracking.${finding.type}`,
+      source: 'tracking',
+      rule: `tracking.${finding.type}`,
+      ruleVersion: this.thresholds.version,
+      severity: finding.severity,
+      score: SCORE[finding.severity],
+      title: finding.summary,
+      movementId: finding.movementId,
+      deviceId: watched?.deviceIds[0] ?? null,
+      evidence: finding.evidence,
+      observedAt: finding.observedAt,
+    };
+  }
+
+  private async raise(tx: Db, findings: readonly TrackFinding[]): Promise<void> {
+    if (findings.length > 0) await this.deps.alerts.raise(tx, findings.map((finding) => this.toAlert(finding)));
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Stores a batch of messages and runs the detectors on it, all in one transaction: when this returns,
+   * every accepted message is on disk with the alerts it caused. Bad records are reported one by one and
+   * the rest are kept; a message already stored (same device and message id) counts as a duplicate.
+   */
+  async ingest(records: readonly TelemetryRecord[]): Promise<TelemetryReport> {
+    const now = this.deps.clock.now();
+    const report: TelemetryReport = { accepted: 0, duplicates: 0, rejected: [] };
+    const valid: TelemetryMessage[] = [];
+    const seen = new Set<string>();
+    records.forEach((record, index) => {
+      const parsed = parseTelemetryMessage(record.input, now, this.skewMs);
+      if (!parsed.ok) {
+        report.rejected.push({ index, ...(record.line !== undefined ? { line: record.line } : {}), reasons: parsed.issues });
+        return;
+      }
+      const key = messageKey(parsed.message.deviceId, parsed.message.messageId);
+      if (seen.has(key)) report.duplicates++;
+      else {
+        seen.add(key);
+        valid.push(parsed.message);
+      }
+    });
+    if (valid.length === 0) return report;
+    // Detectors must see each movement's fixes in time order, whatever order the batch came in.
+    valid.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    const receivedAt = now.toISOString();
+    const touched = new Set<string>();
+    await this.serially(async () => {
+      try {
+        await this.deps.db.transaction(async (tx) => {
+          const rows: StoredMessage[] = valid.map((m) => ({ ...m, movementId: this.deviceToMovement.get(m.deviceId) ?? null, receivedAt }));
+          const inserted = await new TrackingRepository(tx).insertMessages(rows);
+          report.accepted = inserted.size;
+          report.duplicates += valid.length - inserted.size;
+          const findings: TrackFinding[] = [];
+          for (const row of rows) {
+            if (row.movementId === null || !inserted.has(messageKey(row.deviceId, row.messageId))) continue;
+            const watched = this.watched.get(row.movementId);
+            if (!watched) continue;
+            touched.add(row.movementId);
+            findings.push(...observeMessage(watched.state, watched.movement, this.env, row));
+          }
+          await this.raise(tx, findings);
+        });
+      } catch (error) {
+        // The detectors already moved on with messages that did not commit: rebuild them from the store.
+        for (const movementId of touched) await this.rebuild(movementId);
+        throw error;
+      }
+    });
+    this.publishPositions(touched);
+    return report;
+  }
+
+  private async rebuild(movementId: string): Promise<void> {
+    const repository = new TrackingRepository(this.deps.db);
+    const stored = await repository.context(movementId);
+    this.watched.delete(movementId);
+    if (!stored?.active) return;
+    const watched = this.watch(stored.context);
+    for (const message of await repository.messagesOf(movementId)) observeMessage(watched.state, watched.movement, this.env, message);
+  }
+
+  private publishPositions(movementIds: Iterable<string>): void {
+    const now = this.deps.clock.now().getTime();
+    for (const movementId of movementIds) {
+      const watched = this.watched.get(movementId);
+      const fix = watched?.state.trusted;
+      if (!watched || !fix || now - (this.lastPublished.get(movementId) ?? Number.NEGATIVE_INFINITY) < this.throttleMs) continue;
+      this.lastPublished.set(movementId, now);
+      this.deps.notifier.publish({
+        topic: 'position',
+        id: movementId,
+        data: { movementId, lrn: watched.movement.context.lrn, time: new Date(fix.t).toISOString(), lat: fix.lat, lon: fix.lon },
+      });
+    }
+  }
+
+  /** Runs the time-based detectors (silence, long stops, exit not confirmed) at `now` with no new message. */
+  async tick(now: Date = this.deps.clock.now()): Promise<number> {
+    return this.serially(async () => {
+      const findings: TrackFinding[] = [];
+      const at = now.getTime();
+      for (const watched of this.watched.values()) findings.push(...tickMovement(watched.state, watched.movement, this.env, at));
+      if (findings.length > 0) {
+        const touched = new Set(findings.map((finding) => finding.movementId));
+        try {
+          await this.deps.db.transaction((tx) => this.raise(tx, findings));
+        } catch (error) {
+          for (const movementId of touched) await this.rebuild(movementId);
+          throw error;
+        }
+      }
+      return findings.length;
+    });
+  }
+
+  /** A movement's track thinned for display, its seal events and its devices. */
+  async track(movementId: string, toleranceKm = 0.5): Promise<{
+    movementId: string;
+    devices: { deviceId: string; boundAt: string; unboundAt: string | null }[];
+    messages: number;
+    positions: ReturnType<typeof thinTrack<StoredMessage>>;
+    sealEvents: StoredMessage[];
+  }> {
+    const repository = new TrackingRepository(this.deps.db);
+    const messages = await repository.messagesOf(movementId);
+    const sealEvents = messages.filter((m, i) => m.eventCode !== undefined || (i > 0 && m.sealState !== messages[i - 1]!.sealState) || (i === 0 && m.sealState !== 'armed'));
+    return {
+      movementId,
+      devices: (await repository.bindingsOf(movementId)).map(({ deviceId, boundAt, unboundAt }) => ({ deviceId, boundAt, unboundAt })),
+      messages: messages.length,
+      positions: thinTrack(messages, toleranceKm),
+      sealEvents,
+    };
+  }
+
+  /** Messages of a device, bound or not: what an unbound device sent is kept and visible here. */
+  async deviceMessages(deviceId: string, limit = 500): Promise<StoredMessage[]> {
+    return new TrackingRepository(this.deps.db).messagesOfDevice(deviceId, limit);
+  }
+
+  /** The latest trusted position of every movement on the road, for the live map. */
+  positions(): { movementId: string; lrn: string; time: string; lat: number; lon: number; lastMessageAt: string }[] {
+    const out = [];
+    for (const [movementId, watched] of this.watched) {
+      const fix = watched.state.trusted;
+      if (!fix || watched.movement.context.phase !== 'released') continue;
+      out.push({
+        movementId,
+        lrn: watched.movement.context.lrn,
+        time: new Date(fix.t).toISOString(),
+        lat: fix.lat,
+        lon: fix.lon,
+        lastMessageAt: new Date(watched.state.lastMessageAt).toISOString(),
+      });
+    }
+    return out;
+  }
+}
