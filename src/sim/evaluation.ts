@@ -94,14 +94,27 @@ const median = (values: number[]): number => {
  * to the first such alert. Precision: of the movements with a tracking alert of severity medium or
  * higher, the share that is labelled.
  */
+export interface ScoringOptions {
+  detectTime?: DetectTime;
+  /**
+   * Lowest severity an alert needs to count as a detection. The contract counts any tracking alert
+   * (`low`); `medium` matches the bar precision uses, so low, informational alerts raised on everything
+   * cannot make recall look better than what an officer would actually be shown.
+   */
+  recallSeverity?: AlertSeverity;
+}
+
 export const scoreAlerts = (
   truth: readonly TruthLine[],
   alerts: readonly ScoredAlert[],
   movements: number,
-  detectTime: DetectTime = 'raised',
+  options: ScoringOptions = {},
 ): { result: EvaluationResult; outcomes: TruthOutcome[] } => {
+  const detectTime = options.detectTime ?? 'raised';
+  const floor = severityRank(options.recallSeverity ?? 'low');
   const byLrn = new Map<string, ScoredAlert[]>();
   for (const alert of alerts) {
+    if (severityRank(alert.severity) < floor) continue;
     const list = byLrn.get(alert.lrn);
     if (list) list.push(alert);
     else byLrn.set(alert.lrn, [alert]);

@@ -3,7 +3,7 @@ import { type GoodsCatalogue, buildDeclaration } from './consignment.js';
 import { type LatLon, type Path, buildPath, direction, distanceKm, offsetKm, positionAt } from './geometry.js';
 import { type Route, type RoadNetwork, type SimOffice, meanderRoad } from './network.js';
 import { Random, mixSeed } from './random.js';
-import { HOUR, MINUTE, type Phase, Timeline, type Towns, localHour } from './timeline.js';
+import { HOUR, MINUTE, type Phase, Timeline, type Towns, localHour, phasePosition } from './timeline.js';
 
 export const EVASION_TYPES = ['diversion', 'seal_breach', 'ghost_transit', 'silence', 'spoofing', 'unscheduled_stop'] as const;
 export type EvasionType = (typeof EVASION_TYPES)[number];
@@ -188,6 +188,11 @@ const deviceProfile = (random: Random): DeviceProfile => {
 const officeYard = (random: Random, office: LatLon): LatLon =>
   offsetKm(office, random.between(-1.5, 1.5), random.between(-1.5, 1.5));
 
+const truePosition = (phases: readonly Phase[], time: number): LatLon => {
+  const phase = phases.find((candidate) => candidate.end >= time) ?? phases[phases.length - 1]!;
+  return phasePosition(phase, Math.max(time, phase.start)).position;
+};
+
 /** Kilometre along the route where a drive phase on the route passes `km` (undefined if it never does). */
 const timeAtKm = (phases: readonly Phase[], path: Path, km: number): number | undefined => {
   for (const phase of phases) {
@@ -342,6 +347,15 @@ export const planMovement = (world: PlanWorld, options: PlanOptions): MovementPl
     timeline.stop(post, random.between(30, 180), 'office');
     event('discharged', timeline.now, destination.code);
     telemetryEnd = timeline.now + random.between(0, 10) * MINUTE;
+  }
+
+  // A frozen track only betrays itself if the lorry really moved meanwhile: hold it until it is 60 km on.
+  for (const window of spoof) {
+    if (window.mode !== 'frozen') continue;
+    const frozenAt = window.fake(window.start);
+    let end = window.end;
+    while (end < telemetryEnd && distanceKm(truePosition(timeline.phases, end), frozenAt) < 60) end += 10 * MINUTE;
+    window.end = Math.min(end, telemetryEnd);
   }
 
   // Offices of transit report the lorry as it passes them (only those it actually passed).

@@ -56,10 +56,17 @@ describe('evaluation metrics', () => {
   });
 
   it('can count the observed time instead of the raised time', () => {
-    const { result } = scoreAlerts(truth, alerts, 40, 'observed');
+    const { result } = scoreAlerts(truth, alerts, 40, { detectTime: 'observed' });
     // D was observed a minute before its start: no longer a detection.
     assert.deepEqual(result.byType.silence, { n: 1, recall: 0, medianDetectMinutes: 0 });
     assert.deepEqual(result.byType.diversion, { n: 3, recall: 0.6667, medianDetectMinutes: 42.5 });
+  });
+
+  it('can require a minimum severity for a detection without changing precision', () => {
+    const { result } = scoreAlerts(truth, alerts, 40, { recallSeverity: 'medium' });
+    // C was caught only by a low alert.
+    assert.deepEqual(result.byType.diversion, { n: 3, recall: 0.3333, medianDetectMinutes: 30 });
+    assert.equal(result.precision, 0.75);
   });
 
   it('prints exactly the documented keys, with every evasion type present', () => {
