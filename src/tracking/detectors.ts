@@ -432,9 +432,11 @@ export const observeMessage = (state: TrackState, movement: PreparedMovement, en
   const out = tickMovement(state, movement, env, t);
   if (t > state.lastMessageAt) {
     const interval = t - state.lastMessageAt;
-    // Learn the device's own reporting interval from ordinary gaps; a coverage hole must not teach it.
-    if (state.lastFixAt > Number.NEGATIVE_INFINITY && interval < 4 * state.intervalMs) {
-      state.intervalMs = Math.min(state.intervalMs * 0.9 + interval * 0.1, 60 * MINUTE);
+    // Learn the device's own reporting interval; a gap counts for at most three intervals, so one
+    // coverage hole barely moves it while a device that truly reports slowly is learned in a few messages.
+    if (state.lastFixAt > Number.NEGATIVE_INFINITY) {
+      const sample = Math.min(interval, 3 * state.intervalMs);
+      state.intervalMs = Math.min(state.intervalMs * 0.8 + sample * 0.2, 60 * MINUTE);
     }
     state.lastMessageAt = t;
     state.silence = undefined;
