@@ -7,8 +7,11 @@ import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
 import { registerTrackingRoutes } from '../tracking/tracking.routes.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { registerMapDataRoutes } from './map-data.js';
 import { requireDeclaredPermissions } from './permissions.js';
 import { sendProblem, toProblem } from './problem.js';
+import { registerStaticUi } from './static.js';
+import { registerStreamRoutes } from './stream.js';
 
 export interface HttpOptions {
   logLevel: AppContext['config']['logLevel'];
@@ -60,6 +63,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
         { name: 'movements', description: 'Transit declarations and their lifecycle' },
         { name: 'offices', description: 'Customs offices and border crossings' },
         { name: 'tracking', description: 'E-seal telemetry, tracks and live positions' },
+        { name: 'live', description: 'Server-sent events for the live views' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -73,8 +77,11 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
       registerOfficeRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerMovementRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerTrackingRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerStreamRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerMapDataRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
     },
     { prefix: API_PREFIX },
   );
+  await registerStaticUi(app, API_PREFIX);
   return app;
 };

@@ -1,0 +1,31 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { Layout } from './components/Layout.js';
+import { t } from './i18n/index.js';
+import { can, useAuth, type Area } from './lib/auth.js';
+import { LoginPage } from './pages/LoginPage.js';
+
+const MapPage = lazy(() => import('./pages/MapPage.js').then((module) => ({ default: module.MapPage })));
+
+const Guard = ({ area, children }: { area: Area; children: ReactNode }) => {
+  const { user } = useAuth();
+  return can(user, area) ? <>{children}</> : <p role="alert" className="notice">{t.auth.forbidden}</p>;
+};
+
+export const App = () => {
+  const { user, checking } = useAuth();
+  if (checking) return <p className="notice" aria-live="polite">{t.app.loading}</p>;
+  if (!user) return <LoginPage />;
+  return (
+    <Layout>
+      <Suspense fallback={<p className="notice">{t.app.loading}</p>}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/map" replace />} />
+          <Route path="/login" element={<Navigate to="/map" replace />} />
+          <Route path="/map" element={<Guard area="map"><MapPage /></Guard>} />
+          <Route path="*" element={<Navigate to="/map" replace />} />
+        </Routes>
+      </Suspense>
+    </Layout>
+  );
+};
