@@ -52,7 +52,8 @@ export interface TrackState {
   outsideSince: number | undefined;
   deviation: { start: number; severity: Severity } | undefined;
   border: { start: number; severity: Severity } | undefined;
-  stop: { anchor: Fix; last: number; inZone: boolean; severity: Severity | undefined; restDue: boolean } | undefined;
+  /** `inZone` is looked up only once the stop is long enough to matter: most fixes start a new "stop". */
+  stop: { anchor: Fix; last: number; inZone: boolean | undefined; severity: Severity | undefined; restDue: boolean } | undefined;
   /** When the driver's last daily rest ended (or the release): a long stop after a long day is rest. */
   lastRestEnd: number;
   sealEpisode: number | undefined;
@@ -238,6 +239,8 @@ const checkStopDuration = (state: TrackState, movement: PreparedMovement, env: D
   const minutes = (until - stop.anchor.t) / MINUTE;
   const severity: Severity | undefined = minutes > alertMinutes ? 'medium' : minutes > noteMinutes ? 'low' : undefined;
   if (!severity || (stop.severity && SEVERITY_RANK[severity] <= SEVERITY_RANK[stop.severity])) return;
+  stop.inZone ??= env.geo.offices.nearestWithin(stop.anchor, env.thresholds.officeZoneKm) !== undefined;
+  if (stop.inZone) return;
   stop.severity = severity;
   const becameTrue = stop.anchor.t + (severity === 'medium' ? alertMinutes : noteMinutes) * MINUTE;
   out.push(
@@ -415,7 +418,7 @@ const checkStop = (state: TrackState, movement: PreparedMovement, env: Detection
     state.stop = {
       anchor: fix,
       last: fix.t,
-      inZone: env.geo.offices.nearestWithin(fix, t.officeZoneKm) !== undefined,
+      inZone: undefined,
       severity: undefined,
       restDue: fix.t - state.lastRestEnd >= t.dailyRestDueAfterMinutes * MINUTE,
     };

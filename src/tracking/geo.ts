@@ -97,7 +97,7 @@ const COARSE_ENOUGH_KM = 60;
  */
 export class BorderIndex {
   private readonly indexes = new Map<Neighbour, { index: KDBush; samples: number[][] }>();
-  private readonly cache = new Map<string, Float32Array>();
+  private readonly cache = new Map<number, Float32Array>();
 
   /**
    * @param maxDistanceKm beyond this a border is reported as Infinity: detectors only care about the
@@ -144,15 +144,18 @@ export class BorderIndex {
   distances(p: Point): Float32Array {
     // Far from every border (most of the country) a ~10 km cell is exact enough and hit by every truck on
     // that road; near one, ~1 km cells keep the error within the border sampling error.
-    const coarse = this.cached(Math.round(p.lat * 10) / 10, Math.round(p.lon * 10) / 10);
+    const coarse = this.cached(Math.round(p.lat * 10), Math.round(p.lon * 10), 10);
     let nearest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < coarse.length; i++) nearest = Math.min(nearest, coarse[i]!);
     if (nearest > COARSE_ENOUGH_KM) return coarse;
-    return this.cached(Math.round(p.lat * 100) / 100, Math.round(p.lon * 100) / 100);
+    return this.cached(Math.round(p.lat * 100), Math.round(p.lon * 100), 100);
   }
 
-  private cached(lat: number, lon: number): Float32Array {
-    const key = `${lat},${lon}`;
+  /** Distances from the centre of cell (latCell, lonCell) of 1/perDegree degrees; the key packs cell and size in one number. */
+  private cached(latCell: number, lonCell: number, perDegree: number): Float32Array {
+    const key = ((latCell + 9_000) * 40_000 + (lonCell + 18_000)) * 1_000 + perDegree;
+    const lat = latCell / perDegree;
+    const lon = lonCell / perDegree;
     let cached = this.cache.get(key);
     if (!cached) {
       const distances = new Float32Array(NEIGHBOURS.length);
