@@ -58,8 +58,8 @@ export const simulateCommand = (): Command =>
       'Generate realistic lorry traffic across Kazakhstan: declarations, office events and e-seal telemetry for N movements ' +
         'declared over D days, each followed to its end; with --scenarios, labelled evasions and their ground truth. ' +
         'Reads offices, corridors and the HS nomenclature from the reference folder; writes declarations.ndjson, ' +
-        'events.ndjson, telemetry.ndjson and truth.ndjson (the formats of ../shared/contracts) into --out, each in time order. ' +
-        'The same seed gives the same files.',
+        'events.ndjson, telemetry.ndjson and truth.ndjson (the formats of ../shared/contracts) into --out, each in time order, ' +
+        'or with --target sends them to a running server. The same seed gives the same data. Model: docs/simulator.md.',
     )
     .option('--movements <n>', 'number of movements', positiveInteger, 2000)
     .option('--days <d>', 'days over which the movements are declared', positiveNumber, 1)

@@ -19,6 +19,10 @@ export interface TelemetryRecord {
 const isoSeconds = (time: number): string => new Date(Math.round(time / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 const round5 = (value: number): number => Math.round(value * 1e5) / 1e5;
 
+const WILD_FIX_RATE = 0.0004;
+/** Share of messages the device sends twice (no acknowledgement received); the copy is identical. */
+const RESEND_RATE = 0.002;
+
 /** Legitimate gaps never reach this: a dropped message is skipped only while the last sent one is recent. */
 const MAX_DROP_GAP_MINUTES = 40;
 
@@ -64,6 +68,12 @@ export function* telemetryOf(plan: MovementPlan, seed: number): Generator<{ time
     const noiseKm = device.noiseMetres / 1000;
     let p: LatLon = offsetKm(position, random.normal(0, noiseKm), random.normal(0, noiseKm));
     if (random.chance(device.glitchRate)) p = offsetKm(p, random.between(-2, 2), random.between(-2, 2));
+    // Now and then a wild fix (cold start, reflections in a town): one position far off, the next one fine.
+    else if (random.chance(WILD_FIX_RATE)) {
+      const angle = random.between(0, Math.PI * 2);
+      const km = random.between(5, 40);
+      p = offsetKm(p, Math.cos(angle) * km, Math.sin(angle) * km);
+    }
     const battery = Math.max(0, Math.floor(device.batteryStart - ((time - plan.telemetryStart) / HOUR) * device.drainPerHour));
     let code = eventCode;
     if (!code && battery < 15 && !batteryAlarmSent) {
@@ -125,6 +135,8 @@ export function* telemetryOf(plan: MovementPlan, seed: number): Generator<{ time
       continue;
     }
     lastSent = time;
-    yield { time, record: build(time, undefined) };
+    const record = build(time, undefined);
+    yield { time, record };
+    if (random.chance(RESEND_RATE)) yield { time, record };
   }
 }
