@@ -49,6 +49,8 @@ export interface TrackState {
   pending: Fix | undefined;
   spoofEpisode: number | undefined;
   consistentFixes: number;
+  /** Lone impossible fixes forgiven as GPS glitches, recent ones only: a real receiver rarely repeats one. */
+  outliers: Fix[];
   outsideSince: number | undefined;
   deviation: { start: number; severity: Severity } | undefined;
   border: { start: number; severity: Severity } | undefined;
@@ -116,6 +118,7 @@ export const initialState = (movement: PreparedMovement, thresholds: TrackingThr
   pending: undefined,
   spoofEpisode: undefined,
   consistentFixes: 0,
+  outliers: [],
   outsideSince: undefined,
   deviation: undefined,
   border: undefined,
@@ -181,7 +184,7 @@ const impossibleJump = (a: Fix, b: Fix, t: TrackingThresholds): { km: number; km
 /** The silence thresholds for this device: N of its own reporting periods, never under the note floor. */
 const silenceLimits = (state: TrackState, t: TrackingThresholds): { note: number; alert: number } => {
   const note = Math.max(t.silenceNoteMinutes * MINUTE, t.silenceReportingPeriods * state.intervalMs);
-  const alert = Math.max(note, (state.lastNearEnd ? t.silenceNearEndAlertMinutes : t.silenceAlertMinutes) * MINUTE);
+  const alert = Math.max(note, t.silenceAlertMinutes * MINUTE);
   return { note, alert };
 };
 
@@ -320,10 +323,32 @@ const checkKinematics = (state: TrackState, movement: PreparedMovement, env: Det
   }
   const fromTrusted = impossibleJump(state.trusted, fix, t);
   if (!fromTrusted) {
-    // A lone outlier followed by a fix consistent with the track before it is a GPS glitch: forget it.
+    // A lone outlier followed by a fix consistent with the track before it is a GPS glitch: forget it,
+    // unless outliers keep coming. A second position stream interleaved with the real one (a cloned or
+    // replayed device) looks exactly like that, and no receiver glitches hundreds of km every few fixes.
+    if (state.pending) {
+      const glitch = state.pending;
+      state.outliers = [...state.outliers.filter((o) => fix.t - o.t <= t.spoofingOutlierWindowMinutes * MINUTE), glitch];
+      if (state.outliers.length >= t.spoofingOutliers && state.spoofEpisode === undefined) {
+        state.spoofEpisode = state.outliers[0]!.t;
+        state.consistentFixes = 0;
+        const jump = impossibleJump(state.trusted, glitch, t)!;
+        out.push(
+          finding(movement, 'impossible_movement', 'high', state.outliers[0]!.t, fix.t, `${state.outliers.length} positions ${Math.round(jump.km)} km off the track within ${t.spoofingOutlierWindowMinutes} min`, {
+            fixes: [fixOf(state.trusted), ...state.outliers.map(fixOf), fixOf(fix)],
+            jumpKm: round(jump.km),
+            impliedSpeedKmh: Math.round(jump.kmh),
+            maxTruckSpeedKmh: t.maxTruckSpeedKmh,
+            pattern: 'interleaved positions',
+          }),
+        );
+      }
+    }
     state.pending = undefined;
     state.trusted = fix;
-    if (state.spoofEpisode !== undefined && ++state.consistentFixes >= t.spoofingRecoveryFixes) state.spoofEpisode = undefined;
+    if (state.spoofEpisode !== undefined && ++state.consistentFixes >= t.spoofingRecoveryFixes && state.outliers.every((o) => fix.t - o.t > t.spoofingOutlierWindowMinutes * MINUTE)) {
+      state.spoofEpisode = undefined;
+    }
     return fix;
   }
   if (!state.pending) {

@@ -40,8 +40,6 @@ export interface TrackingThresholds {
   silenceNoteMinutes: number;
   /** Silent this long is raised (medium): longer than any coverage hole on the corridors. */
   silenceAlertMinutes: number;
-  /** Near the exit, where queues sit in poor coverage and seals come off, a silence is raised only after this. */
-  silenceNearEndAlertMinutes: number;
   /** Reporting interval assumed until a device has shown its own, minutes. */
   defaultIntervalMinutes: number;
   /** Battery below this percent: EAEU code 05. */
@@ -52,6 +50,9 @@ export interface TrackingThresholds {
   minJumpKm: number;
   /** Consistent fixes after which a spoofing episode is over. */
   spoofingRecoveryFixes: number;
+  /** This many lone impossible fixes within the window are not glitches but a second position stream. */
+  spoofingOutliers: number;
+  spoofingOutlierWindowMinutes: number;
   /** Last seen near its exit or a border with no exit or arrival confirmed for this long. */
   exitConfirmationMinutes: number;
   /** "Near the exit": within this of an exit or destination office, km. */
@@ -79,19 +80,20 @@ export const defaultThresholds: TrackingThresholds = {
   silenceReportingPeriods: 2,
   silenceNoteMinutes: 60,
   silenceAlertMinutes: 180,
-  silenceNearEndAlertMinutes: 360,
   defaultIntervalMinutes: 10,
   lowBatteryPercent: 15,
   maxTruckSpeedKmh: 140,
   minJumpKm: 10,
   spoofingRecoveryFixes: 6,
+  spoofingOutliers: 3,
+  spoofingOutlierWindowMinutes: 120,
   exitConfirmationMinutes: 720,
   endZoneKm: 30,
 };
 
 /** The longest a time-based detector waits after the last message: replay advances the clock this far past the data. */
 export const longestDetectorDelayMinutes = (t: TrackingThresholds): number =>
-  Math.max(t.silenceNearEndAlertMinutes, t.stopAllowanceNightMinutes, t.exitConfirmationMinutes, t.corridorGraceMinutes);
+  Math.max(t.silenceAlertMinutes, t.stopAllowanceNightMinutes, t.exitConfirmationMinutes, t.corridorGraceMinutes);
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };

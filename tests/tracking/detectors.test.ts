@@ -135,6 +135,14 @@ describe('tracking detectors', () => {
     assert.ok((found[0]!.evidence.impliedSpeedKmh as number) > defaultThresholds.maxTruckSpeedKmh);
   });
 
+  it('raise impossible movement when a second position stream is interleaved with the real one', () => {
+    const messages = drive(NUR_ZHOLY, [{ to: ALMATY }]);
+    const interleaved = messages.map((m, i) => (i >= 6 && i % 2 === 0 ? { ...m, lat: 41.0, lon: 70.0 } : m));
+    const found = ofType(detectMovement(context(), interleaved, atEnd(interleaved, 1), env), 'impossible_movement');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.observedAt, interleaved[11]!.time, 'the third forgiven outlier is the evidence');
+  });
+
   it('raise a long day stop away from offices but let a driver take the night’s rest', () => {
     const between = { lat: 43.9, lon: 79.0 };
     const day = drive(NUR_ZHOLY, [{ to: between, stopMinutes: 360 }, { to: ALMATY }]);
