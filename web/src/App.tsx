@@ -6,6 +6,8 @@ import { can, useAuth, type Area } from './lib/auth.js';
 import { LoginPage } from './pages/LoginPage.js';
 
 const MapPage = lazy(() => import('./pages/MapPage.js').then((module) => ({ default: module.MapPage })));
+const QueuePage = lazy(() => import('./pages/QueuePage.js').then((module) => ({ default: module.QueuePage })));
+const MovementPage = lazy(() => import('./pages/MovementPage.js').then((module) => ({ default: module.MovementPage })));
 
 const Guard = ({ area, children }: { area: Area; children: ReactNode }) => {
   const { user } = useAuth();
@@ -23,6 +25,8 @@ export const App = () => {
           <Route path="/" element={<Navigate to="/map" replace />} />
           <Route path="/login" element={<Navigate to="/map" replace />} />
           <Route path="/map" element={<Guard area="map"><MapPage /></Guard>} />
+          <Route path="/queue" element={<Guard area="queue"><QueuePage /></Guard>} />
+          <Route path="/movements/:id" element={<Guard area="map"><MovementPage /></Guard>} />
           <Route path="*" element={<Navigate to="/map" replace />} />
         </Routes>
       </Suspense>

@@ -1,8 +1,12 @@
 import * as maplibregl from 'maplibre-gl';
 import { type GeoJSONSource, type Map as MapLibre } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { get } from '../lib/api.js';
 import type { Office, Page } from '../lib/types.js';
+
+// Bundling moves the library away from its worker file; point it at the copy Vite emits.
+maplibregl.setWorkerUrl(workerUrl);
 
 const KAZAKHSTAN_BOUNDS: [[number, number], [number, number]] = [[46, 39], [88, 56]];
 
@@ -18,8 +22,8 @@ export const officeFeatures = (offices: readonly Office[]): GeoJSON.FeatureColle
 });
 
 /**
- * A map with no tile server: a plain background, the country outlines from the reference GeoJSON and
- * the customs offices. Text needs glyph files we do not ship, so labels are HTML (popups, markers).
+ * A map with no tile server: a plain background, the country outlines from the reference GeoJSON, the
+ * known corridors and the customs offices. Text needs glyph files we do not ship, so labels are HTML (popups, markers).
  */
 export const useBaseMap = (container: React.RefObject<HTMLDivElement | null>, onReady: (map: MapLibre, offices: Office[]) => void) => {
   const [error, setError] = useState<string | null>(null);
@@ -45,8 +49,8 @@ export const useBaseMap = (container: React.RefObject<HTMLDivElement | null>, on
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     let cancelled = false;
     const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
-    Promise.all([get<GeoJSON.FeatureCollection>('/map/borders'), get<Page<Office>>('/offices'), loaded])
-      .then(([borders, offices]) => {
+    Promise.all([get<GeoJSON.FeatureCollection>('/map/borders'), get<GeoJSON.FeatureCollection>('/map/corridors'), get<Page<Office>>('/offices'), loaded])
+      .then(([borders, corridors, offices]) => {
         if (cancelled) return;
         map.addSource('borders', { type: 'geojson', data: borders });
         map.addLayer({
@@ -56,6 +60,14 @@ export const useBaseMap = (container: React.RefObject<HTMLDivElement | null>, on
           paint: { 'fill-color': ['case', ['==', ['get', 'adm0_a3'], 'KAZ'], '#fbfaf5', '#eef0ea'], 'fill-outline-color': '#8a94a0' },
         });
         map.addLayer({ id: 'country-lines', type: 'line', source: 'borders', paint: { 'line-color': '#7d8794', 'line-width': 1 } });
+        map.addSource('corridors', { type: 'geojson', data: corridors });
+        map.addLayer({
+          id: 'corridors',
+          type: 'line',
+          source: 'corridors',
+          layout: { 'line-cap': 'round', 'line-join': 'round' },
+          paint: { 'line-color': '#7048e8', 'line-width': 2, 'line-opacity': 0.45 },
+        });
         map.addSource('offices', { type: 'geojson', data: officeFeatures(offices.items) });
         map.addLayer({
           id: 'offices',
