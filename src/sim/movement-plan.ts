@@ -282,7 +282,7 @@ export const planMovement = (world: PlanWorld, options: PlanOptions): MovementPl
   const gaps: Gap[] = [];
   const forcedFixes: number[] = [];
   const spoof: SpoofWindow[] = [];
-  const plan = {
+  const state: PlanState = {
     random,
     timeline,
     route,
@@ -299,11 +299,11 @@ export const planMovement = (world: PlanWorld, options: PlanOptions): MovementPl
   let truth: { time: number; variant: string } | undefined;
   let outcome: Outcome = { kind: 'completes' };
   if (evasionSetup) {
-    const played = evasionSetup.play(plan, queueKm);
+    const played = evasionSetup.play(state, queueKm);
     truth = played.truth;
     outcome = played.outcome;
   } else {
-    driveWithIncidents(plan, queueKm);
+    driveWithIncidents(state, queueKm);
   }
 
   let telemetryEnd: number;
@@ -329,6 +329,7 @@ export const planMovement = (world: PlanWorld, options: PlanOptions): MovementPl
         km += step;
       }
     }
+    if (timeline.now < queueEnd) timeline.stop(positionAt(route.path, km), (queueEnd - timeline.now) / MINUTE, 'queue');
     const post = officeYard(random, exit);
     timeline.stop(post, random.between(30, 120), 'office');
     seal.push({ time: timeline.now - random.between(5, 20) * MINUTE, state: 'opened', eventCode: '01' });
