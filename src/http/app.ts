@@ -7,6 +7,7 @@ import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
 import { registerTrackingRoutes } from '../tracking/tracking.routes.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { registerDashboardRoutes } from './dashboard.js';
 import { registerMapDataRoutes } from './map-data.js';
 import { requireDeclaredPermissions } from './permissions.js';
 import { sendProblem, toProblem } from './problem.js';
@@ -79,6 +80,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
       registerTrackingRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerStreamRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerMapDataRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerDashboardRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
     },
     { prefix: API_PREFIX },
   );

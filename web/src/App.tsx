@@ -7,6 +7,8 @@ import { LoginPage } from './pages/LoginPage.js';
 
 const MapPage = lazy(() => import('./pages/MapPage.js').then((module) => ({ default: module.MapPage })));
 const QueuePage = lazy(() => import('./pages/QueuePage.js').then((module) => ({ default: module.QueuePage })));
+const DashboardsPage = lazy(() => import('./pages/DashboardsPage.js').then((module) => ({ default: module.DashboardsPage })));
+const ScreeningPage = lazy(() => import('./pages/ScreeningPage.js').then((module) => ({ default: module.ScreeningPage })));
 const MovementPage = lazy(() => import('./pages/MovementPage.js').then((module) => ({ default: module.MovementPage })));
 
 const Guard = ({ area, children }: { area: Area; children: ReactNode }) => {
@@ -27,6 +29,8 @@ export const App = () => {
           <Route path="/map" element={<Guard area="map"><MapPage /></Guard>} />
           <Route path="/queue" element={<Guard area="queue"><QueuePage /></Guard>} />
           <Route path="/movements/:id" element={<Guard area="map"><MovementPage /></Guard>} />
+          <Route path="/dashboards" element={<Guard area="dashboards"><DashboardsPage /></Guard>} />
+          <Route path="/screening" element={<Guard area="screening"><ScreeningPage /></Guard>} />
           <Route path="*" element={<Navigate to="/map" replace />} />
         </Routes>
       </Suspense>
