@@ -51,6 +51,8 @@ export interface TrackState {
   consistentFixes: number;
   /** Lone impossible fixes forgiven as GPS glitches, recent ones only: a real receiver rarely repeats one. */
   outliers: Fix[];
+  /** Fixes in a row that stand still while the seal reports driving speed: a frozen or replayed position. */
+  frozen: { since: Fix; count: number; raised: boolean } | undefined;
   outsideSince: number | undefined;
   deviation: { start: number; severity: Severity } | undefined;
   border: { start: number; severity: Severity } | undefined;
@@ -119,6 +121,7 @@ export const initialState = (movement: PreparedMovement, thresholds: TrackingThr
   spoofEpisode: undefined,
   consistentFixes: 0,
   outliers: [],
+  frozen: undefined,
   outsideSince: undefined,
   deviation: undefined,
   border: undefined,
@@ -273,13 +276,21 @@ export const tickMovement = (state: TrackState, movement: PreparedMovement, env:
   return out;
 };
 
-/** The overdue finding for a movement whose time limit passed before exit or arrival (the movement's overdue event). */
-export const overdueFinding = (state: TrackState | undefined, movement: PreparedMovement, limitAt: string, at: string): TrackFinding =>
-  finding(movement, 'overdue', 'medium', Date.parse(limitAt), Date.parse(at), `Time limit ${limitAt.slice(0, 10)} passed without exit or arrival`, {
+/**
+ * The overdue finding for a movement whose time limit passed before exit or arrival (the movement's
+ * overdue event). A truck heard within the last hours near its exit is late, probably in the queue: low.
+ * One that is silent or elsewhere when its time runs out is medium.
+ */
+export const overdueFinding = (state: TrackState | undefined, movement: PreparedMovement, limitAt: string, at: string, t: TrackingThresholds): TrackFinding => {
+  const heardRecently = state !== undefined && state.lastFixAt > Number.NEGATIVE_INFINITY && Date.parse(at) - state.lastMessageAt <= t.silenceAlertMinutes * MINUTE;
+  const atTheExit = heardRecently && state!.lastNearEnd && state!.deviation === undefined;
+  return finding(movement, 'overdue', atTheExit ? 'low' : 'medium', Date.parse(limitAt), Date.parse(at), `Time limit ${limitAt.slice(0, 10)} passed without exit or arrival`, {
     limitAt,
     lastFix: state?.trusted ? fixOf(state.trusted) : null,
     lastMessageAt: state && state.lastFixAt > Number.NEGATIVE_INFINITY ? iso(state.lastMessageAt) : null,
+    nearExit: atTheExit,
   });
+};
 
 const checkSeal = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, m: TelemetryMessage, t: number, out: TrackFinding[]): void => {
   const breach = m.sealState !== 'armed' || m.eventCode === '01' || m.eventCode === '02' || m.eventCode === '07';
@@ -312,6 +323,34 @@ const checkBattery = (state: TrackState, movement: PreparedMovement, env: Detect
     state.batteryEpisode = t;
     out.push(finding(movement, 'low_battery', 'low', t, t, `E-seal battery at ${m.battery} %`, { battery: m.battery, eventCode: m.eventCode ?? null, fix: { time: m.time, lat: m.lat, lon: m.lon } }));
   } else if (!low && m.battery >= env.thresholds.lowBatteryPercent + 5) state.batteryEpisode = undefined;
+};
+
+/**
+ * A GPS receiver reports speed from the Doppler shift of the same signal that gives the position, so a
+ * position that stands still while the reported speed says driving, fix after fix, is not a receiver
+ * fault but a position that is not coming from the receiver.
+ */
+const checkFrozen = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, speedKmh: number, out: TrackFinding[]): void => {
+  const t = env.thresholds;
+  const previous = state.trusted;
+  const stuck = previous !== undefined && speedKmh >= t.frozenSpeedKmh && distanceKm(previous, fix) < t.frozenMaxKm;
+  if (!stuck) {
+    state.frozen = undefined;
+    return;
+  }
+  state.frozen ??= { since: previous!, count: 0, raised: false };
+  state.frozen.count++;
+  const frozen = state.frozen;
+  if (frozen.raised || frozen.count < t.frozenFixes || fix.t - frozen.since.t < t.frozenMinutes * MINUTE) return;
+  frozen.raised = true;
+  out.push(
+    finding(movement, 'impossible_movement', 'medium', frozen.since.t, fix.t, `Position frozen for ${Math.round((fix.t - frozen.since.t) / MINUTE)} min while the seal reports ${Math.round(speedKmh)} km/h`, {
+      fixes: [fixOf(frozen.since), fixOf(fix)],
+      reportedSpeedKmh: speedKmh,
+      fixesInARow: frozen.count,
+      pattern: 'frozen position',
+    }),
+  );
 };
 
 /** Returns the fix to run the position detectors on, or undefined while a jump awaits confirmation. */
@@ -419,14 +458,17 @@ const checkBorder = (state: TrackState, movement: PreparedMovement, env: Detecti
     if (nearestKm > t.undeclaredBorderKm + 10) state.border = undefined;
     return;
   }
+  // Seen inside the neighbour's territory (far enough in for the 1:50m outline to be trusted): it crossed.
+  const crossed = nearestKm >= t.borderInsideMarginKm && env.geo.borders.inside(NEIGHBOURS[nearest]!, fix);
   // Inside the corridor the declared road itself runs along this border (Korday, Oral): note it, do not alarm.
-  const severity: Severity = offCorridorKm > t.corridorHalfWidthKm ? 'high' : 'low';
+  const severity: Severity = crossed ? 'critical' : offCorridorKm > t.corridorHalfWidthKm ? 'high' : 'low';
   if (state.border && SEVERITY_RANK[severity] <= SEVERITY_RANK[state.border.severity]) return;
   const start = state.border?.start ?? fix.t;
   state.border = { start, severity };
   out.push(
-    finding(movement, 'border_approach', severity, start, fix.t, `${Math.round(nearestKm)} km from the ${NEIGHBOURS[nearest]} border, not declared`, {
+    finding(movement, 'border_approach', severity, start, fix.t, crossed ? `Inside ${NEIGHBOURS[nearest]}, not declared` : `${Math.round(nearestKm)} km from the ${NEIGHBOURS[nearest]} border, not declared`, {
       fix: fixOf(fix),
+      insideNeighbour: crossed,
       neighbour: NEIGHBOURS[nearest],
       distanceToBorderKm: round(nearestKm),
       distanceFromCorridorKm: round(offCorridorKm),
@@ -474,7 +516,9 @@ export const observeMessage = (state: TrackState, movement: PreparedMovement, en
   checkBattery(state, movement, env, message, t, out);
   if (t < state.lastFixAt) return out;
   state.lastFixAt = t;
-  const fix = checkKinematics(state, movement, env, { t, lat: message.lat, lon: message.lon }, out);
+  const raw = { t, lat: message.lat, lon: message.lon };
+  checkFrozen(state, movement, env, raw, message.speedKmh, out);
+  const fix = checkKinematics(state, movement, env, raw, out);
   if (!fix) return out;
   const offCorridorKm = distanceToPolylinesKm(fix, movement.corridor);
   checkCorridor(state, movement, env, fix, offCorridorKm, out);

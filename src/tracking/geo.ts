@@ -1,3 +1,4 @@
+import { booleanPointInPolygon, point } from '@turf/turf';
 import { parse } from 'csv-parse/sync';
 import { around, distance as greatCircleKm } from 'geokdbush';
 import KDBush from 'kdbush';
@@ -98,6 +99,7 @@ const COARSE_ENOUGH_KM = 60;
 export class BorderIndex {
   private readonly indexes = new Map<Neighbour, { index: KDBush; samples: number[][] }>();
   private readonly cache = new Map<number, Float32Array>();
+  private readonly territories = new Map<Neighbour, Feature>();
 
   /**
    * @param maxDistanceKm beyond this a border is reported as Infinity: detectors only care about the
@@ -113,6 +115,7 @@ export class BorderIndex {
     for (const feature of geojson.features) {
       const iso2 = ISO3_TO_ISO2[String(feature.id ?? feature.properties?.adm0_a3)];
       if (!iso2) continue;
+      this.territories.set(iso2, feature);
       const samples: number[][] = [];
       for (const ring of rings(feature)) {
         const shared = ring.map(([lon, lat]) => around(kazIndex, lon!, lat!, 1, SHARED_BORDER_KM).length > 0);
@@ -170,6 +173,12 @@ export class BorderIndex {
       cached = distances;
     }
     return cached;
+  }
+
+  /** True when p lies inside the neighbour's territory (1:50m outline: trust it only a few km in). */
+  inside(neighbour: Neighbour, p: Point): boolean {
+    const territory = this.territories.get(neighbour);
+    return territory !== undefined && booleanPointInPolygon(point([p.lon, p.lat]), territory as unknown as Parameters<typeof booleanPointInPolygon>[1]);
   }
 
   distanceTo(neighbour: Neighbour, p: Point): number {

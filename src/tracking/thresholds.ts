@@ -53,6 +53,14 @@ export interface TrackingThresholds {
   /** This many lone impossible fixes within the window are not glitches but a second position stream. */
   spoofingOutliers: number;
   spoofingOutlierWindowMinutes: number;
+  /** Reported speed at or above this while the position stands still (within frozenMaxKm of the last fix)... */
+  frozenSpeedKmh: number;
+  frozenMaxKm: number;
+  /** ...for this many fixes in a row and this long is a frozen or replayed position. */
+  frozenFixes: number;
+  frozenMinutes: number;
+  /** Further than this inside a neighbour's 1:50m outline counts as having crossed into it, km. */
+  borderInsideMarginKm: number;
   /** Last seen near its exit or a border with no exit or arrival confirmed for this long. */
   exitConfirmationMinutes: number;
   /** "Near the exit": within this of an exit or destination office, km. */
@@ -87,6 +95,11 @@ export const defaultThresholds: TrackingThresholds = {
   spoofingRecoveryFixes: 6,
   spoofingOutliers: 3,
   spoofingOutlierWindowMinutes: 120,
+  frozenSpeedKmh: 30,
+  frozenMaxKm: 0.3,
+  frozenFixes: 4,
+  frozenMinutes: 30,
+  borderInsideMarginKm: 5,
   exitConfirmationMinutes: 720,
   endZoneKm: 30,
 };

@@ -192,7 +192,7 @@ export class TrackingService {
   private async onOverdue(tx: Db, movement: Movement, event: MovementEvent): Promise<void> {
     const watched = this.watched.get(movement.id);
     if (!watched || watched.movement.context.phase !== 'released') return;
-    await this.raise(tx, [overdueFinding(watched.state, watched.movement, watched.movement.context.limitAt, event.time)]);
+    await this.raise(tx, [overdueFinding(watched.state, watched.movement, watched.movement.context.limitAt, event.time, this.thresholds)]);
   }
 
   private toAlert(finding: TrackFinding): Finding {

@@ -143,6 +143,15 @@ describe('tracking detectors', () => {
     assert.equal(found[0]!.observedAt, interleaved[11]!.time, 'the third forgiven outlier is the evidence');
   });
 
+  it('raise impossible movement when the position stands still while the seal reports driving speed', () => {
+    const messages = drive(NUR_ZHOLY, [{ to: ALMATY }]);
+    const frozen = messages.map((m, i) => (i >= 10 ? { ...m, lat: messages[9]!.lat, lon: messages[9]!.lon, speedKmh: 72 } : m));
+    const found = ofType(detectMovement(context(), frozen, atEnd(frozen, 1), env), 'impossible_movement');
+    assert.deepEqual(found.map((f) => [f.severity, f.evidence.pattern]), [['medium', 'frozen position']]);
+    const parked = messages.map((m, i) => (i >= 10 ? { ...m, lat: messages[9]!.lat, lon: messages[9]!.lon, speedKmh: 0 } : m));
+    assert.deepEqual(ofType(detectMovement(context(), parked, atEnd(parked, 1), env), 'impossible_movement'), []);
+  });
+
   it('raise a long day stop away from offices but let a driver take the night’s rest', () => {
     const between = { lat: 43.9, lon: 79.0 };
     const day = drive(NUR_ZHOLY, [{ to: between, stopMinutes: 360 }, { to: ALMATY }]);
@@ -161,6 +170,9 @@ describe('tracking detectors', () => {
     const border = ofType(detectMovement(context(), messages, atEnd(messages, 1), env), 'border_approach');
     assert.equal(border.at(-1)!.severity, 'high');
     assert.equal(border.at(-1)!.evidence.neighbour, 'UZ');
+    const crossed = drive(NUR_ZHOLY, [{ to: ALMATY }, { to: KORDAY }, { to: { lat: 42.3, lon: 69.6 } }, { to: { lat: 41.2, lon: 69.3 } }]);
+    const inside = ofType(detectMovement(context(), crossed, atEnd(crossed, 1), env), 'border_approach');
+    assert.equal(inside.at(-1)!.severity, 'critical', 'seen inside Uzbekistan');
   });
 
   it('raise exit not confirmed when the seal was last heard near the border and no exit came', () => {
@@ -183,7 +195,7 @@ describe('tracking detectors', () => {
 
   it('date an overdue finding at the time limit', () => {
     const movement = prepareMovement(context(), env);
-    const finding = overdueFinding(initialState(movement, defaultThresholds), movement, '2026-12-05T23:59:59.999Z', '2026-12-06T00:01:00Z');
+    const finding = overdueFinding(initialState(movement, defaultThresholds), movement, '2026-12-05T23:59:59.999Z', '2026-12-06T00:01:00Z', defaultThresholds);
     assert.equal(finding.dedupKey, 'M1:overdue:2026-12-05T23:59:59.999Z');
     assert.equal(finding.severity, 'medium');
   });
