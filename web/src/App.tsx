@@ -9,6 +9,7 @@ const MapPage = lazy(() => import('./pages/MapPage.js').then((module) => ({ defa
 const QueuePage = lazy(() => import('./pages/QueuePage.js').then((module) => ({ default: module.QueuePage })));
 const DashboardsPage = lazy(() => import('./pages/DashboardsPage.js').then((module) => ({ default: module.DashboardsPage })));
 const ScreeningPage = lazy(() => import('./pages/ScreeningPage.js').then((module) => ({ default: module.ScreeningPage })));
+const AdminPage = lazy(() => import('./pages/AdminPage.js').then((module) => ({ default: module.AdminPage })));
 const MovementPage = lazy(() => import('./pages/MovementPage.js').then((module) => ({ default: module.MovementPage })));
 
 const Guard = ({ area, children }: { area: Area; children: ReactNode }) => {
@@ -31,6 +32,7 @@ export const App = () => {
           <Route path="/movements/:id" element={<Guard area="map"><MovementPage /></Guard>} />
           <Route path="/dashboards" element={<Guard area="dashboards"><DashboardsPage /></Guard>} />
           <Route path="/screening" element={<Guard area="screening"><ScreeningPage /></Guard>} />
+          <Route path="/admin" element={<Guard area="admin"><AdminPage /></Guard>} />
           <Route path="*" element={<Navigate to="/map" replace />} />
         </Routes>
       </Suspense>

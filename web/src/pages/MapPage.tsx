@@ -1,6 +1,7 @@
 import * as maplibregl from 'maplibre-gl';
 import { type GeoJSONSource, type Map as MapLibre } from 'maplibre-gl';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { setData, useBaseMap } from '../components/BaseMap.js';
 import { MovementPanel } from '../components/MovementPanel.js';
 import { t } from '../i18n/index.js';
@@ -65,12 +66,19 @@ export const MapPage = () => {
   const dirty = useRef(false);
   const [count, setCount] = useState<number | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [search, setSearch] = useSearchParams();
+  const selected = search.get('movement');
+  const setSelected = useCallback(
+    (id: string | null) => setSearch(id ? { movement: id } : {}, { replace: false }),
+    [setSearch],
+  );
   const [rendered, setRendered] = useState(0);
   const [offices, setOffices] = useState<Office[]>([]);
+  const [mapReady, setMapReady] = useState(false);
 
   const onReady = useCallback((map: MapLibre, loadedOffices: Office[]) => {
     setOffices(loadedOffices);
+    setMapReady(true);
     map.addSource('movements', {
       type: 'geojson',
       data: toFeatures(positions.current.values()),
@@ -125,7 +133,7 @@ export const MapPage = () => {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
       map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
     }
-  }, []);
+  }, [setSelected]);
 
   const { map, error } = useBaseMap(container, onReady);
 
@@ -214,7 +222,7 @@ export const MapPage = () => {
           <p className="muted small">{t.map.zoomHint}</p>
         </aside>
       </div>
-      {selected && map.current && (
+      {selected && mapReady && map.current && (
         <MovementPanel key={selected} movementId={selected} map={map.current} offices={offices} onClose={() => setSelected(null)} />
       )}
     </div>
