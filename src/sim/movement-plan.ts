@@ -350,12 +350,12 @@ export const planMovement = (world: PlanWorld, options: PlanOptions): MovementPl
     telemetryEnd = timeline.now + random.between(0, 10) * MINUTE;
   }
 
-  // A frozen track only betrays itself if the lorry really moved meanwhile: hold it until it is 60 km on.
+  // A frozen track only betrays itself if the lorry really moved meanwhile: hold it until it is 100 km on.
   for (const window of spoof) {
     if (window.mode !== 'frozen') continue;
     const frozenAt = window.fake(window.start);
     let end = window.end;
-    while (end < telemetryEnd && distanceKm(truePosition(timeline.phases, end), frozenAt) < 60) end += 10 * MINUTE;
+    while (end < telemetryEnd && distanceKm(truePosition(timeline.phases, end), frozenAt) < 100) end += 10 * MINUTE;
     window.end = Math.min(end, telemetryEnd);
   }
 
@@ -373,7 +373,10 @@ export const planMovement = (world: PlanWorld, options: PlanOptions): MovementPl
   const holes = Math.floor(tripHours * random.between(0, 0.04));
   for (let i = 0; i < holes; i++) {
     const start = telemetryStart + random.between(0.05, 0.95) * (telemetryEnd - telemetryStart);
-    gaps.push({ start, end: start + random.between(15, 40) * MINUTE, cause: 'coverage' });
+    const end = start + random.between(15, 40) * MINUTE;
+    // Holes never touch each other or a silence: back-to-back holes would be one long gap.
+    if (gaps.some((gap) => start < gap.end + 90 * MINUTE && end > gap.start - 90 * MINUTE)) continue;
+    gaps.push({ start, end, cause: 'coverage' });
   }
   seal.sort((a, b) => a.time - b.time);
 
@@ -659,6 +662,10 @@ const setupEvasion = (world: PlanWorld, random: Random, evasion: EvasionType, it
             const beyond = offsetKm(target.crossing, heading.east * 40, heading.north * 40);
             const onward = legPath(target.crossing, positionAt(buildPath([target.crossing, beyond]), r.between(8, 25)), mixSeed(state.index, 7), 1);
             timeline.drive(onward, 0, onward.length);
+          } else {
+            // The load is handed over here; the tracker is switched off soon after.
+            timeline.stop(offsetKm(goal, r.between(-0.3, 0.3), r.between(-0.3, 0.3)), r.between(10, 40), 'yard');
+            state.forcedFixes.push(timeline.now - 1);
           }
           return { truth: { time: start, variant }, outcome: { kind: 'ends', telemetryEnd: timeline.now } };
         },

@@ -91,7 +91,7 @@ export class Timeline {
 
   /**
    * A daily rest: 11 h regular or 9 h reduced. A single driver who would wake in the dark waits for the
-   * first light, as lorry drivers on the steppe roads do in winter, within 11¾ h in all.
+   * first light, as lorry drivers on the steppe roads do in winter, within 11½ h in all.
    */
   private dailyRestMinutes(): number {
     const r = this.random;
@@ -100,7 +100,7 @@ export class Timeline {
     const wake = localHour(this.state.time + base * MINUTE);
     if (wake >= 5.5 && wake < 20) return base;
     const untilDawn = ((r.between(5.5, 7.5) - wake + 24) % 24) * 60;
-    return Math.max(base, Math.min(base + untilDawn, 11.75 * 60));
+    return Math.max(base, Math.min(base + untilDawn, 11.5 * 60));
   }
 
   private rawDrive(path: Path, fromKm: number, toKm: number, speedKmh: number): void {
