@@ -12,6 +12,7 @@ export const en = {
     submit: 'Sign in',
     submitting: 'Signing in…',
     failed: 'Wrong username or password',
+    unavailable: 'Sign-in is not available on this server (the users capability is not installed).',
     signOut: 'Sign out',
     signedInAs: 'Signed in as',
     offices: 'Offices',

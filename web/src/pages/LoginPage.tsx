@@ -17,7 +17,7 @@ export const LoginPage = () => {
     try {
       await login(username, password);
     } catch (caught) {
-      setError(caught instanceof ApiError && caught.status < 500 ? t.auth.failed : caught instanceof Error ? caught.message : t.app.error);
+      setError(caught instanceof ApiError && caught.status === 404 ? t.auth.unavailable : caught instanceof ApiError && caught.status < 500 ? t.auth.failed : caught instanceof Error ? caught.message : t.app.error);
     } finally {
       setBusy(false);
     }
