@@ -19,7 +19,7 @@ export interface TelemetryRecord {
 const isoSeconds = (time: number): string => new Date(Math.round(time / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 const round5 = (value: number): number => Math.round(value * 1e5) / 1e5;
 
-const WILD_FIX_RATE = 0.0004;
+const WILD_FIX_RATE = 0.0002;
 /** Share of messages the device sends twice (no acknowledgement received); the copy is identical. */
 const RESEND_RATE = 0.002;
 
@@ -71,7 +71,7 @@ export function* telemetryOf(plan: MovementPlan, seed: number): Generator<{ time
     // Now and then a wild fix (cold start, reflections in a town): one position far off, the next one fine.
     else if (random.chance(WILD_FIX_RATE)) {
       const angle = random.between(0, Math.PI * 2);
-      const km = random.between(5, 40);
+      const km = random.between(5, 30);
       p = offsetKm(p, Math.cos(angle) * km, Math.sin(angle) * km);
     }
     const battery = Math.max(0, Math.floor(device.batteryStart - ((time - plan.telemetryStart) / HOUR) * device.drainPerHour));
