@@ -4,8 +4,9 @@ import { Layout } from './components/Layout.js';
 import { t } from './i18n/index.js';
 import { can, useAuth, type Area } from './lib/auth.js';
 import { LoginPage } from './pages/LoginPage.js';
+// The live map is the landing page: bundled with the shell so it loads in parallel, not after sign-in.
+import { MapPage } from './pages/MapPage.js';
 
-const MapPage = lazy(() => import('./pages/MapPage.js').then((module) => ({ default: module.MapPage })));
 const QueuePage = lazy(() => import('./pages/QueuePage.js').then((module) => ({ default: module.QueuePage })));
 const DashboardsPage = lazy(() => import('./pages/DashboardsPage.js').then((module) => ({ default: module.DashboardsPage })));
 const ScreeningPage = lazy(() => import('./pages/ScreeningPage.js').then((module) => ({ default: module.ScreeningPage })));

@@ -43,6 +43,7 @@ export const useBaseMap = (container: React.RefObject<HTMLDivElement | null>, on
       bounds: KAZAKHSTAN_BOUNDS,
       attributionControl: { compact: true, customAttribution: 'Borders: Natural Earth' },
       cooperativeGestures: false,
+      fadeDuration: 0,
     });
     mapRef.current = map;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
@@ -52,7 +53,8 @@ export const useBaseMap = (container: React.RefObject<HTMLDivElement | null>, on
     Promise.all([get<GeoJSON.FeatureCollection>('/map/borders'), get<GeoJSON.FeatureCollection>('/map/corridors'), get<Page<Office>>('/offices'), loaded])
       .then(([borders, corridors, offices]) => {
         if (cancelled) return;
-        map.addSource('borders', { type: 'geojson', data: borders });
+        // Outlines are context, not evidence: coarser tiling (tolerance, maxzoom) halves the first render.
+        map.addSource('borders', { type: 'geojson', data: borders, tolerance: 1.5, maxzoom: 8, buffer: 32 });
         map.addLayer({
           id: 'countries',
           type: 'fill',

@@ -77,8 +77,10 @@ export const MapPage = () => {
   const [mapReady, setMapReady] = useState(false);
 
   const onReady = useCallback((map: MapLibre, loadedOffices: Office[]) => {
+    performance.mark('caravan:map-base-ready');
     setOffices(loadedOffices);
     setMapReady(true);
+    dirty.current = false;
     map.addSource('movements', {
       type: 'geojson',
       data: toFeatures(positions.current.values()),
@@ -115,6 +117,7 @@ export const MapPage = () => {
       for (const feature of map.queryRenderedFeatures({ layers: ['clusters', 'movement-points'] })) {
         shown += (feature.properties['point_count'] as number | undefined) ?? 1;
       }
+      if (shown > 0 && performance.getEntriesByName('caravan:movements-drawn').length === 0) performance.mark('caravan:movements-drawn');
       setRendered(shown);
     });
     map.on('click', 'clusters', (event) => {
@@ -137,19 +140,34 @@ export const MapPage = () => {
 
   const { map, error } = useBaseMap(container, onReady);
 
+  // Live positions arrive in bursts; redrawing the clustered source once a second keeps the map smooth.
+  const flush = useCallback(() => {
+    const current = map.current;
+    if (!dirty.current || !current?.getSource('movements')) return;
+    dirty.current = false;
+    setData(current, 'movements', toFeatures(positions.current.values()));
+    setCount(positions.current.size);
+  }, [map]);
+  useEffect(() => {
+    const timer = window.setInterval(flush, 1000);
+    return () => window.clearInterval(timer);
+  }, [flush]);
+
   useEffect(() => {
     const controller = new AbortController();
     get<{ items: Position[] }>('/tracking/positions', controller.signal)
       .then((answer) => {
+        performance.mark('caravan:positions-loaded');
         positions.current = new Map(answer.items.map((position) => [position.movementId, position]));
         setCount(positions.current.size);
         dirty.current = true;
+        flush();
       })
       .catch((caught: unknown) => {
         if (!controller.signal.aborted) setLoadError(caught instanceof Error ? caught.message : String(caught));
       });
     return () => controller.abort();
-  }, []);
+  }, [flush]);
 
   useLive((event) => {
     if (event.topic !== 'position') return;
@@ -167,28 +185,6 @@ export const MapPage = () => {
     });
     dirty.current = true;
   });
-
-  // Live positions arrive in bursts; redrawing the clustered source once a second keeps the map smooth.
-  useEffect(() => {
-    const flush = () => {
-      const current = map.current;
-      if (!dirty.current || !current?.getSource('movements')) return;
-      dirty.current = false;
-      setData(current, 'movements', toFeatures(positions.current.values()));
-      setCount(positions.current.size);
-    };
-    const timer = window.setInterval(flush, 1000);
-    const first = window.setInterval(() => {
-      if (map.current?.getSource('movements')) {
-        flush();
-        window.clearInterval(first);
-      }
-    }, 50);
-    return () => {
-      window.clearInterval(timer);
-      window.clearInterval(first);
-    };
-  }, [map]);
 
   return (
     <div className="map-page">
