@@ -45,6 +45,8 @@ export interface TrackState {
   /** Smoothed reporting interval, ms. */
   intervalMs: number;
   trusted: Fix | undefined;
+  /** The trusted fix before `trusted`: tells a glitch that was trusted from a jump of the truck. */
+  previous: Fix | undefined;
   /** A fix that jumped impossibly far from `trusted`, waiting for the next fix to tell glitch from spoof. */
   pending: Fix | undefined;
   spoofEpisode: number | undefined;
@@ -117,6 +119,7 @@ export const initialState = (movement: PreparedMovement, thresholds: TrackingThr
   lastFixAt: Number.NEGATIVE_INFINITY,
   intervalMs: thresholds.defaultIntervalMinutes * MINUTE,
   trusted: undefined,
+  previous: undefined,
   pending: undefined,
   spoofEpisode: undefined,
   consistentFixes: 0,
@@ -301,7 +304,11 @@ const checkSeal = (state: TrackState, movement: PreparedMovement, env: Detection
   if (state.sealEpisode !== undefined) return;
   state.sealEpisode = t;
   const zoneKm = env.thresholds.sealOfficeZoneKm;
-  const declared = movement.context.itinerary.find((o) => distanceKm(o, m) <= zoneKm);
+  // Seals come off at the exit or destination, where the event recording it may lag the seal and the
+  // crossing's control zone spans both sides of the border: a wider zone there.
+  const declared = movement.context.itinerary.find(
+    (o) => distanceKm(o, m) <= (o.role === 'exit' || o.role === 'destination' ? env.thresholds.sealEndZoneKm : zoneKm),
+  );
   const office = declared ?? env.geo.offices.nearestWithin(m, zoneKm);
   const atItineraryOffice = declared !== undefined;
   // At a declared office a seal is opened for control; at another office it is irregular but supervised.
@@ -362,42 +369,29 @@ const checkKinematics = (state: TrackState, movement: PreparedMovement, env: Det
   }
   const fromTrusted = impossibleJump(state.trusted, fix, t);
   if (!fromTrusted) {
-    // A lone outlier followed by a fix consistent with the track before it is a GPS glitch: forget it,
-    // unless outliers keep coming. A second position stream interleaved with the real one (a cloned or
-    // replayed device) looks exactly like that, and no receiver glitches hundreds of km every few fixes.
-    if (state.pending) {
-      const glitch = state.pending;
-      state.outliers = [...state.outliers.filter((o) => fix.t - o.t <= t.spoofingOutlierWindowMinutes * MINUTE), glitch];
-      if (state.outliers.length >= t.spoofingOutliers && state.spoofEpisode === undefined) {
-        state.spoofEpisode = state.outliers[0]!.t;
-        state.consistentFixes = 0;
-        const jump = impossibleJump(state.trusted, glitch, t)!;
-        out.push(
-          finding(movement, 'impossible_movement', 'high', state.outliers[0]!.t, fix.t, `${state.outliers.length} positions ${Math.round(jump.km)} km off the track within ${t.spoofingOutlierWindowMinutes} min`, {
-            fixes: [fixOf(state.trusted), ...state.outliers.map(fixOf), fixOf(fix)],
-            jumpKm: round(jump.km),
-            impliedSpeedKmh: Math.round(jump.kmh),
-            maxTruckSpeedKmh: t.maxTruckSpeedKmh,
-            pattern: 'interleaved positions',
-          }),
-        );
-      }
-    }
+    // A lone outlier followed by a fix consistent with the track before it is a GPS glitch: forget it.
+    if (state.pending) noteOutlier(state, movement, env, state.pending, fix, out);
     state.pending = undefined;
-    state.trusted = fix;
-    if (state.spoofEpisode !== undefined && ++state.consistentFixes >= t.spoofingRecoveryFixes && state.outliers.every((o) => fix.t - o.t > t.spoofingOutlierWindowMinutes * MINUTE)) {
-      state.spoofEpisode = undefined;
-    }
+    acceptFix(state, fix, t);
     return fix;
   }
   if (!state.pending) {
     state.pending = fix;
     return undefined;
   }
-  // Two fixes in a row that the last good position cannot reach: the track itself is impossible.
   const before = state.trusted;
   const jumped = state.pending;
   state.pending = undefined;
+  // The outlier may have been the trusted fix itself, a glitch just short of impossible: if the two new
+  // fixes continue the track from the fix before it, that fix was the glitch.
+  if (state.previous && !impossibleJump(state.previous, jumped, t) && !impossibleJump(jumped, fix, t)) {
+    noteOutlier(state, movement, env, before, fix, out);
+    state.trusted = jumped;
+    acceptFix(state, fix, t);
+    return fix;
+  }
+  // Two fixes in a row that the last good position cannot reach: the track itself is impossible.
+  state.previous = jumped;
   state.trusted = fix;
   state.consistentFixes = 0;
   if (state.spoofEpisode === undefined) {
@@ -413,6 +407,36 @@ const checkKinematics = (state: TrackState, movement: PreparedMovement, env: Det
     );
   }
   return fix;
+};
+
+const acceptFix = (state: TrackState, fix: Fix, t: TrackingThresholds): void => {
+  state.previous = state.trusted;
+  state.trusted = fix;
+  if (state.spoofEpisode !== undefined && ++state.consistentFixes >= t.spoofingRecoveryFixes && state.outliers.every((o) => fix.t - o.t > t.spoofingOutlierWindowMinutes * MINUTE)) {
+    state.spoofEpisode = undefined;
+  }
+};
+
+/**
+ * Remembers a forgiven outlier. A receiver glitches now and then; a second position stream interleaved
+ * with the real one (a cloned or replayed device) produces an outlier every other fix, and no receiver
+ * glitches tens or hundreds of km that often.
+ */
+const noteOutlier = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, glitch: Fix, fix: Fix, out: TrackFinding[]): void => {
+  const t = env.thresholds;
+  state.outliers = [...state.outliers.filter((o) => fix.t - o.t <= t.spoofingOutlierWindowMinutes * MINUTE), glitch];
+  if (state.outliers.length < t.spoofingOutliers || state.spoofEpisode !== undefined) return;
+  state.spoofEpisode = state.outliers[0]!.t;
+  state.consistentFixes = 0;
+  const km = distanceKm(state.trusted!, glitch);
+  out.push(
+    finding(movement, 'impossible_movement', 'high', state.outliers[0]!.t, fix.t, `${state.outliers.length} positions off the track within ${t.spoofingOutlierWindowMinutes} min`, {
+      fixes: [fixOf(state.trusted!), ...state.outliers.map(fixOf), fixOf(fix)],
+      jumpKm: round(km),
+      maxTruckSpeedKmh: t.maxTruckSpeedKmh,
+      pattern: 'interleaved positions',
+    }),
+  );
 };
 
 const checkCorridor = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, offCorridorKm: number, out: TrackFinding[]): void => {
@@ -458,10 +482,12 @@ const checkBorder = (state: TrackState, movement: PreparedMovement, env: Detecti
     if (nearestKm > t.undeclaredBorderKm + 10) state.border = undefined;
     return;
   }
-  // Seen inside the neighbour's territory (far enough in for the 1:50m outline to be trusted): it crossed.
-  const crossed = nearestKm >= t.borderInsideMarginKm && env.geo.borders.inside(NEIGHBOURS[nearest]!, fix);
-  // Inside the corridor the declared road itself runs along this border (Korday, Oral): note it, do not alarm.
-  const severity: Severity = crossed ? 'critical' : offCorridorKm > t.corridorHalfWidthKm ? 'high' : 'low';
+  // Inside the corridor the declared road itself runs along this border (Korday, Oral): note it, do not
+  // alarm, even where the 1:50m outline puts the road a few km inside the neighbour (west of Korday it
+  // does by up to 10 km). Off the corridor, a fix inside the neighbour's outline means it crossed.
+  const off = offCorridorKm > t.corridorHalfWidthKm;
+  const crossed = off && nearestKm >= t.borderInsideMarginKm && env.geo.borders.inside(NEIGHBOURS[nearest]!, fix);
+  const severity: Severity = crossed ? 'critical' : off ? 'high' : 'low';
   if (state.border && SEVERITY_RANK[severity] <= SEVERITY_RANK[state.border.severity]) return;
   const start = state.border?.start ?? fix.t;
   state.border = { start, severity };

@@ -14,6 +14,8 @@ export interface TrackingThresholds {
   officeZoneKm: number;
   /** Radius within which opening a seal counts as at the office (customs control area), km. */
   sealOfficeZoneKm: number;
+  /** ...and around the declared exit and destination offices, where seals are removed, km. */
+  sealEndZoneKm: number;
   /** Closer than this to the border of a neighbour the movement is not declared to cross, km. */
   undeclaredBorderKm: number;
   /** Moving less than this from the stop's first fix counts as standing still, km (GPS noise, yard manoeuvres). */
@@ -74,6 +76,7 @@ export const defaultThresholds: TrackingThresholds = {
   corridorSevereKm: 100,
   officeZoneKm: 15,
   sealOfficeZoneKm: 5,
+  sealEndZoneKm: 15,
   undeclaredBorderKm: 30,
   stationaryRadiusKm: 1.5,
   stopNoteDayMinutes: 180,
