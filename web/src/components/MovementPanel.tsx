@@ -1,4 +1,4 @@
-import type { Map as MapLibre } from 'maplibre-gl';
+import { LngLatBounds, type Map as MapLibre } from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { label, t } from '../i18n/index.js';
@@ -26,7 +26,12 @@ export const MovementPanel = ({ movementId, map, offices, onClose }: Props) => {
 
   useEffect(() => {
     if (!detail.data) return;
-    showSelection(map, { corridor: corridorFeature(detail.data.movement.declaration, offices), track: track.data });
+    const corridor = corridorFeature(detail.data.movement.declaration, offices);
+    showSelection(map, { corridor, track: track.data });
+    const bounds = new LngLatBounds();
+    for (const feature of corridor.features) if (feature.geometry.type === 'LineString') for (const c of feature.geometry.coordinates) bounds.extend(c as [number, number]);
+    for (const p of track.data?.positions ?? []) bounds.extend([p.lon, p.lat]);
+    if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 60, maxZoom: 9, duration: 400 });
   }, [map, offices, detail.data, track.data]);
 
   useEffect(() => () => showSelection(map, null), [map]);
@@ -55,7 +60,7 @@ export const MovementPanel = ({ movementId, map, offices, onClose }: Props) => {
             <dt>{t.map.track}</dt>
             <dd>
               {track.data
-                ? `${track.data.positions.length} / ${track.data.messages} · ${track.data.sealEvents.length} ${t.map.sealOpened.toLowerCase()}`
+                ? t.map.trackSummary(track.data.positions.length, track.data.messages, track.data.sealEvents.length)
                 : track.error
                   ? t.map.noTrack
                   : t.app.loading}

@@ -38,6 +38,7 @@ export const en = {
     close: 'Close',
     openCase: 'Open movement page',
     noTrack: 'No track reported for this movement.',
+    trackSummary: (shown: number, messages: number, seals: number) => `${messages} e-seal messages (${shown} drawn), ${seals} seal events`,
     noAlerts: 'No open alerts.',
     lastSeen: 'Last position',
     riskNone: 'No risk score',

@@ -74,7 +74,7 @@ export type Area = 'map' | 'queue' | 'screening' | 'dashboards' | 'admin' | 'dec
 const AREAS: Record<Role, readonly Area[]> = {
   admin: ['map', 'queue', 'screening', 'dashboards', 'admin', 'decide', 'assign', 'screening-review'],
   analyst: ['map', 'queue', 'screening', 'dashboards', 'decide', 'assign', 'screening-review'],
-  officer: ['map', 'queue', 'screening', 'decide'],
+  officer: ['map', 'queue', 'screening', 'decide', 'assign', 'screening-review'],
   auditor: ['map', 'queue', 'screening', 'dashboards'],
   integration: [],
 };
