@@ -65,6 +65,14 @@ describe('web UI in Chromium', { skip }, () => {
     );
     assert.equal(await page.getByTestId('map').getAttribute('data-movements'), String(positions.length));
 
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    server.context.notifier.publish({ topic: 'position', id: 'LIVE-TEST', data: { movementId: 'LIVE-TEST', lrn: 'LIVE-TEST', time: '2026-11-21T08:00:00.000Z', lat: 43.25, lon: 76.95 } });
+    await page.waitForFunction(
+      `Number(document.querySelector('[data-testid=map]')?.getAttribute('data-rendered-movements')) === ${positions.length + 1}`,
+      undefined,
+      { timeout: 10_000 },
+    );
+
     const target = positions[0]!;
     await page.goto(`${server.url}/map?movement=${target.movementId}`);
     const panel = page.getByTestId('movement-panel');
