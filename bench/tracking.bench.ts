@@ -182,7 +182,9 @@ export const run = async (): Promise<void> => {
     for (const messages of rounds) {
       for (let start = 0; start < messages.length; start += BATCH) {
         const batch = messages.slice(start, start + BATCH).map((m) => ({ ...m, movementId: null, receivedAt }));
-        await db.transaction((tx) => new TrackingRepository(tx).insertMessages(batch));
+        await db.transaction(async (tx) => {
+          await new TrackingRepository(tx).insertMessages(batch);
+        });
       }
     }
     const seconds = (performance.now() - started) / 1000;

@@ -31,6 +31,17 @@ const COLUMNS = 'device_id, message_id, time, lat, lon, speed_kmh, seal_state, b
 /** Rows per multi-row INSERT: 5,500 parameters, below SQLite's 32,766 and PostgreSQL's 65,535. */
 const ROWS_PER_STATEMENT = 500;
 
+const insertSql = new Map<number, string>();
+const insertStatement = (rows: number): string => {
+  let sql = insertSql.get(rows);
+  if (!sql) {
+    const tuples = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    sql = `INSERT INTO telemetry_messages (${COLUMNS}) VALUES ${tuples} ON CONFLICT (device_id, message_id) DO NOTHING RETURNING device_id, message_id`;
+    insertSql.set(rows, sql);
+  }
+  return sql;
+};
+
 const toMessage = (row: MessageRow): StoredMessage => ({
   deviceId: row.device_id,
   messageId: row.message_id,
@@ -51,23 +62,26 @@ export class TrackingRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * Inserts the messages that are new and returns their keys (device, message id). A message already
-   * stored is left as it was: re-sending is a no-op, and the first copy is the one that counted.
+   * Inserts the messages that are new and says which they were, as a flag per message in input order.
+   * A message already stored is left as it was: re-sending is a no-op, and the first copy is the one
+   * that counted. The messages must be distinct by (device, message id).
    */
-  async insertMessages(messages: readonly StoredMessage[]): Promise<Set<string>> {
-    const inserted = new Set<string>();
+  async insertMessages(messages: readonly StoredMessage[]): Promise<boolean[]> {
+    const inserted: boolean[] = new Array<boolean>(messages.length);
     for (let start = 0; start < messages.length; start += ROWS_PER_STATEMENT) {
       const chunk = messages.slice(start, start + ROWS_PER_STATEMENT);
       const params: SqlValue[] = [];
       for (const m of chunk) {
         params.push(m.deviceId, m.messageId, m.time, m.lat, m.lon, m.speedKmh, m.sealState, m.battery, m.eventCode ?? null, m.movementId, m.receivedAt);
       }
-      const tuples = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-      const rows = await this.db.all<{ device_id: string; message_id: string }>(
-        `INSERT INTO telemetry_messages (${COLUMNS}) VALUES ${tuples} ON CONFLICT (device_id, message_id) DO NOTHING RETURNING device_id, message_id`,
-        params,
-      );
-      for (const row of rows) inserted.add(keyOf(row.device_id, row.message_id));
+      const rows = await this.db.all<{ device_id: string; message_id: string }>(insertStatement(chunk.length), params);
+      // The usual case, nothing re-sent, needs no matching.
+      if (rows.length === chunk.length) {
+        inserted.fill(true, start, start + chunk.length);
+        continue;
+      }
+      const keys = new Set(rows.map((row) => keyOf(row.device_id, row.message_id)));
+      chunk.forEach((m, i) => (inserted[start + i] = keys.has(keyOf(m.deviceId, m.messageId))));
     }
     return inserted;
   }

@@ -254,13 +254,27 @@ export class TrackingService {
     await this.serially(async () => {
       try {
         await this.deps.db.transaction(async (tx) => {
-          const rows: StoredMessage[] = valid.map((m) => ({ ...m, movementId: this.deviceToMovement.get(m.deviceId) ?? null, receivedAt }));
+          const rows: StoredMessage[] = valid.map((m) => ({
+            deviceId: m.deviceId,
+            messageId: m.messageId,
+            time: m.time,
+            lat: m.lat,
+            lon: m.lon,
+            speedKmh: m.speedKmh,
+            sealState: m.sealState,
+            battery: m.battery,
+            eventCode: m.eventCode,
+            movementId: this.deviceToMovement.get(m.deviceId) ?? null,
+            receivedAt,
+          }));
           const inserted = await new TrackingRepository(tx).insertMessages(rows);
-          report.accepted = inserted.size;
-          report.duplicates += valid.length - inserted.size;
+          const accepted = inserted.reduce((n, isNew) => (isNew ? n + 1 : n), 0);
+          report.accepted = accepted;
+          report.duplicates += valid.length - accepted;
           const findings: TrackFinding[] = [];
-          for (const row of rows) {
-            if (row.movementId === null || !inserted.has(messageKey(row.deviceId, row.messageId))) continue;
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i]!;
+            if (row.movementId === null || !inserted[i]) continue;
             const watched = this.watched.get(row.movementId);
             if (!watched) continue;
             touched.add(row.movementId);
