@@ -103,6 +103,8 @@ export class TrackingService {
     for (const binding of await repository.activeBindings()) this.deviceToMovement.set(binding.deviceId, binding.movementId);
     for (const context of await repository.activeContexts()) {
       const watched = this.watch(context);
+      // After exit or arrival nothing more is detected: only trucks still on the road need their history.
+      if (context.phase !== 'released') continue;
       for (const message of await repository.messagesOf(context.movementId)) observeMessage(watched.state, watched.movement, this.env, message);
     }
   }
