@@ -339,13 +339,15 @@ const checkBattery = (state: TrackState, movement: PreparedMovement, env: Detect
  */
 const checkFrozen = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, speedKmh: number, out: TrackFinding[]): void => {
   const t = env.thresholds;
-  const previous = state.trusted;
-  const stuck = previous !== undefined && speedKmh >= t.frozenSpeedKmh && distanceKm(previous, fix) < t.frozenMaxKm;
+  // Measured from where the freeze began, not fix to fix: a truck crawling in a queue and reporting every
+  // few seconds moves little between fixes, but at driving speed it leaves the spot within minutes.
+  const anchor = state.frozen?.since ?? state.trusted;
+  const stuck = anchor !== undefined && speedKmh >= t.frozenSpeedKmh && distanceKm(anchor, fix) < t.frozenMaxKm;
   if (!stuck) {
     state.frozen = undefined;
     return;
   }
-  state.frozen ??= { since: previous!, count: 0, raised: false };
+  state.frozen ??= { since: anchor!, count: 0, raised: false };
   state.frozen.count++;
   const frozen = state.frozen;
   if (frozen.raised || frozen.count < t.frozenFixes || fix.t - frozen.since.t < t.frozenMinutes * MINUTE) return;

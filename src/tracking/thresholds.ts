@@ -55,7 +55,7 @@ export interface TrackingThresholds {
   /** This many lone impossible fixes within the window are not glitches but a second position stream. */
   spoofingOutliers: number;
   spoofingOutlierWindowMinutes: number;
-  /** Reported speed at or above this while the position stands still (within frozenMaxKm of the last fix)... */
+  /** Reported speed at or above this while the position stands still (within frozenMaxKm of where it froze)... */
   frozenSpeedKmh: number;
   frozenMaxKm: number;
   /** ...for this many fixes in a row and this long is a frozen or replayed position. */
