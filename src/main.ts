@@ -1,4 +1,5 @@
 import { AlertService } from './alerts/alert.service.js';
+import { AuditService } from './audit/audit.service.js';
 import type { Config } from './config.js';
 import { connect } from './db/connect.js';
 import type { Db } from './db/db.js';
@@ -8,6 +9,7 @@ import { OfficeService } from './offices/office.service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type IdGenerator, ulidGenerator } from './shared/ids.js';
 import { Notifier } from './shared/notifier.js';
+import { UserService } from './users/user.service.js';
 import { loadGeography } from './tracking/geo.js';
 import { TrackingService } from './tracking/tracking.service.js';
 
@@ -29,6 +31,8 @@ export interface AppContext {
   movements: MovementService;
   alerts: AlertService;
   notifier: Notifier;
+  users: UserService;
+  audit: AuditService;
   tracking: TrackingService;
   backgroundTasks: BackgroundTask[];
   close(): Promise<void>;
@@ -61,6 +65,8 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       },
     });
     const alerts = new AlertService({ db, clock, ids });
+    const users = new UserService({ db, clock, ids, officeExists: (code) => offices.exists(code) });
+    const audit = new AuditService({ db, clock, ids });
     const notifier = new Notifier();
     const tracking = new TrackingService({ db, clock, alerts, notifier, geo: loadGeography(config.referenceDir) });
     await tracking.start();
@@ -72,6 +78,8 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
     return {
       config, db, clock, ids, nomenclature, offices, movements, alerts, tracking,
       notifier,
+      users,
+      audit,
       backgroundTasks,
       close: () => db.close(),
     };

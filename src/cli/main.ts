@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { isDomainError } from '../shared/errors.js';
+import { auditCommand } from './audit.js';
+import { demoCommand } from './demo.js';
 import { eventsCommand } from './events.js';
 import { migrateCommand } from './migrate.js';
 import { listsCommand } from './lists.js';
 import { screenCommand } from './screen.js';
 import { movementsCommand } from './movements.js';
 import { serveCommand } from './serve.js';
+import { tokensCommand, usersCommand } from './users.js';
 import { simulateCommand } from './simulate.js';
 import { evaluateCommand } from './evaluate.js';
 import { replayCommand } from './replay.js';
@@ -22,6 +25,10 @@ const program = new Command('caravan')
 // One line per command module; each file under src/cli/ owns one command and its --help.
 const commands: Command[] = [
   serveCommand(),
+  demoCommand(),
+  usersCommand(),
+  tokensCommand(),
+  auditCommand(),
   migrateCommand(),
   listsCommand(),
   screenCommand(),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { authHeaders, injectWith } from '../../tests/support/auth.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,12 +16,14 @@ import { buildHttpApp } from './app.js';
 describe('HTTP API', () => {
   let context: AppContext;
   let app: FastifyInstance;
+  let inject: ReturnType<typeof injectWith>;
 
   before(async () => {
     const db = openSqlite({ file: ':memory:' });
     await migrate(db);
     context = await createAppContext(loadConfig(), { db, clock: new ManualClock('2026-11-24T08:00:00Z') });
     app = await buildHttpApp(context, { logLevel: 'silent', bodyLimitBytes: 256 * 1024 });
+    inject = injectWith(app, await authHeaders(context, 'admin'));
   });
   after(async () => {
     await app.close();
@@ -28,7 +31,7 @@ describe('HTTP API', () => {
   });
 
   const post = (url: string, payload: string | object, contentType = 'application/json') =>
-    app.inject({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': contentType } });
+    inject({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': contentType } });
 
   it('declares the contract example and walks it through its events to discharge', async () => {
     const created = await post('/api/v1/movements', readFileSync(path.join(contractsDir, 'declaration.example.json'), 'utf8'));
@@ -39,10 +42,10 @@ describe('HTTP API', () => {
       const response = await post('/api/v1/events', event);
       assert.equal(response.statusCode, 201, response.body);
     }
-    const detail = (await app.inject(`/api/v1/movements/${movement.id}`)).json() as { movement: { state: string; mrn: string }; events: unknown[] };
+    const detail = (await inject(`/api/v1/movements/${movement.id}`)).json() as { movement: { state: string; mrn: string }; events: unknown[] };
     assert.equal(detail.movement.state, 'discharged');
     assert.equal(detail.events.length, 7);
-    const byMrn = await app.inject(`/api/v1/movements/${detail.movement.mrn}`);
+    const byMrn = await inject(`/api/v1/movements/${detail.movement.mrn}`);
     assert.equal(byMrn.statusCode, 200);
     const resend = await post('/api/v1/events', exampleEvents()[0]!);
     assert.equal(resend.statusCode, 200);
@@ -64,7 +67,7 @@ describe('HTTP API', () => {
     assert.deepEqual(movement.declaration.officesOfTransit, ['KZ000204', 'KZ000203']);
     assert.deepEqual(movement.declaration.countriesOfRouting, ['RU', 'KZ', 'KG']);
     assert.deepEqual(movement.declaration.goodsItems.map((item) => item.hsCode), ['848210', '854370']);
-    const original = await app.inject(`/api/v1/movements/${movement.id}/original`);
+    const original = await inject(`/api/v1/movements/${movement.id}/original`);
     assert.equal(original.body, xml);
     assert.match(String(original.headers['content-type']), /application\/xml/);
   });
@@ -115,28 +118,28 @@ describe('HTTP API', () => {
     assert.equal(unknownMovement.statusCode, 404);
     const wrongMedia = await post('/api/v1/movements', 'lrn=1', 'application/x-www-form-urlencoded');
     assert.equal(wrongMedia.statusCode, 415);
-    const badQuery = await app.inject('/api/v1/movements?hs=85x&limit=9999');
+    const badQuery = await inject('/api/v1/movements?hs=85x&limit=9999');
     assert.deepEqual((badQuery.json() as { errors: { path: string }[] }).errors.map((error) => error.path), ['querystring/hs', 'querystring/limit']);
-    assert.equal((await app.inject('/healthz')).statusCode, 200);
+    assert.equal((await inject('/healthz')).statusCode, 200);
   });
 
   it('lists with filters and changes offices through the API', async () => {
-    const list = (await app.inject('/api/v1/movements?state=discharged&office=KZ000108')).json() as { items: { lrn: string }[] };
+    const list = (await inject('/api/v1/movements?state=discharged&office=KZ000108')).json() as { items: { lrn: string }[] };
     assert.deepEqual(list.items.map((movement) => movement.lrn), ['CARAVAN-DEMO-000001']);
     const created = await post('/api/v1/offices', { code: 'KZ000999', name: 'Test post', role: 'inland', country: 'KZ', latitude: 43.2, longitude: 76.9 });
     assert.equal(created.statusCode, 201, created.body);
-    const changed = await app.inject({ method: 'PUT', url: '/api/v1/offices/KZ000999', payload: { name: 'Renamed post', role: 'inland', country: 'KZ', latitude: 91, longitude: 76.9 } });
+    const changed = await inject({ method: 'PUT', url: '/api/v1/offices/KZ000999', payload: { name: 'Renamed post', role: 'inland', country: 'KZ', latitude: 91, longitude: 76.9 } });
     assert.equal(changed.statusCode, 400);
     assert.equal((changed.json() as { errors: { path: string }[] }).errors[0]?.path, 'latitude');
     assert.equal((await post('/api/v1/offices', { code: 'KZ000999', name: 'Again', role: 'inland', country: 'KZ' })).statusCode, 409);
   });
 
   it('publishes the OpenAPI document and the docs page', async () => {
-    const document = (await app.inject('/api/openapi.json')).json() as { paths: Record<string, unknown> };
+    const document = (await inject('/api/openapi.json')).json() as { paths: Record<string, unknown> };
     for (const route of ['/api/v1/movements', '/api/v1/movements/ie015', '/api/v1/events', '/api/v1/offices/{code}']) {
       assert.ok(route in document.paths, route);
     }
-    const docs = await app.inject('/api/docs/');
+    const docs = await inject('/api/docs/');
     assert.equal(docs.statusCode, 200);
     assert.match(docs.body, /swagger/i);
   });

@@ -6,6 +6,7 @@ import type { AppContext } from '../main.js';
 import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
 import { registerTrackingRoutes } from '../tracking/tracking.routes.js';
+import { registerAuth, registerAuthRoutes } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { registerDashboardRoutes } from './dashboard.js';
 import { registerMapDataRoutes } from './map-data.js';
@@ -41,6 +42,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
   app.setSerializerCompiler(serializerCompiler);
   registerBodyParsers(app);
   requireDeclaredPermissions(app, API_PREFIX);
+  await registerAuth(app, context);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error, request);
@@ -62,6 +64,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
       },
       tags: [
         { name: 'movements', description: 'Transit declarations and their lifecycle' },
+        { name: 'auth', description: 'Sign-in, users, machine tokens and the audit log' },
         { name: 'offices', description: 'Customs offices and border crossings' },
         { name: 'tracking', description: 'E-seal telemetry, tracks and live positions' },
         { name: 'live', description: 'Server-sent events for the live views' },
@@ -75,6 +78,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
 
   await app.register(
     async (api) => {
+      registerAuthRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerOfficeRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerMovementRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerTrackingRoutes(api.withTypeProvider<ZodTypeProvider>(), context);

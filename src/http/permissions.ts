@@ -31,17 +31,30 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** Routes anyone may call: logging in, the health probe, the API description, the UI's static files. */
 export const PUBLIC = 'public' as const;
 
+export interface ApiRoute {
+  method: string;
+  url: string;
+  permission: Permission | typeof PUBLIC;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: Permission | typeof PUBLIC;
+  }
+  interface FastifyInstance {
+    /** Every API route with the permission it declared, for the role-walk test and the docs. */
+    apiRoutes: ApiRoute[];
   }
 }
 
 /** Refuses to start a server with an API route that does not say who may call it. */
 export const requireDeclaredPermissions = (app: FastifyInstance, apiPrefix: string): void => {
+  const routes: ApiRoute[] = [];
+  app.decorate('apiRoutes', routes);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith(apiPrefix)) return;
-    const permission = (route.config as { permission?: string } | undefined)?.permission;
+    const permission = (route.config as { permission?: Permission | typeof PUBLIC } | undefined)?.permission;
     if (!permission) throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.permission`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, permission });
   });
 };

@@ -11,6 +11,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   ambiguous: 409,
   unauthenticated: 401,
   forbidden: 403,
+  rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
   reference_data_missing: 503,

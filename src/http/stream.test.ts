@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { authHeaders } from '../../tests/support/auth.js';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +12,7 @@ import { buildHttpApp } from './app.js';
 import { formatEvent, visibleUpdate } from './stream.js';
 
 describe('live stream', () => {
+  let credentials: Record<string, string>;
   let context: AppContext;
   let app: FastifyInstance;
   let base: string;
@@ -21,6 +23,7 @@ describe('live stream', () => {
     context = await createAppContext(loadConfig(), { db, clock: new ManualClock('2026-11-24T08:00:00Z') });
     app = await buildHttpApp(context, { logLevel: 'silent', bodyLimitBytes: 256 * 1024 });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
+    credentials = await authHeaders(context, 'analyst');
   });
   after(async () => {
     await app.close();
@@ -29,7 +32,7 @@ describe('live stream', () => {
 
   it('sends each published update as a server-sent event and unsubscribes when the client goes', async () => {
     const received = await new Promise<string>((resolve, reject) => {
-      const req = request(`${base}/api/v1/stream`, { headers: { accept: 'text/event-stream' } }, (res) => {
+      const req = request(`${base}/api/v1/stream`, { headers: { ...credentials, accept: 'text/event-stream' } }, (res) => {
         assert.equal(res.statusCode, 200);
         assert.match(String(res.headers['content-type']), /^text\/event-stream/);
         let body = '';

@@ -102,6 +102,8 @@ export interface MovementFilters {
   declaredTo?: string;
   /** Keys of movement_search (offices, countries, HS prefixes, party words) that must all match. */
   searchKeys?: string[];
+  /** Keys of which at least one must match: an officer's offices. */
+  anyOfKeys?: string[];
   lrn?: string;
 }
 
@@ -292,6 +294,14 @@ export class MovementRepository {
     for (const key of probes) {
       where.push(`EXISTS (SELECT 1 FROM movement_search p WHERE p.key = ? AND p.declared_at = ${order.at} AND p.movement_id = ${order.id})`);
       params.push(key);
+    }
+    if (filters.anyOfKeys) {
+      where.push(
+        filters.anyOfKeys.length === 0
+          ? '1 = 0'
+          : `EXISTS (SELECT 1 FROM movement_search a WHERE a.key IN (${filters.anyOfKeys.map(() => '?').join(', ')}) AND a.declared_at = ${order.at} AND a.movement_id = ${order.id})`,
+      );
+      params.push(...filters.anyOfKeys);
     }
     if (filters.states && filters.states.length > 0) {
       const alternatives: string[] = [];

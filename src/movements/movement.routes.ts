@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { parseNdjson } from '../http/body-parsers.js';
+import { principalOf } from '../http/auth.js';
 import type { Api } from '../http/route-types.js';
 import type { AppContext } from '../main.js';
+import { scopeOf } from '../users/principal.js';
 import { DomainError } from '../shared/errors.js';
 import { declarationSchema, officeCodeSchema } from './declaration.js';
 import { parseIe015 } from './ie015.js';
@@ -137,6 +139,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
           ...(to ? { declaredTo: to } : {}),
         },
         { limit, ...(cursor ? { cursor } : {}) },
+        scopeOf(principalOf(request)),
       );
     },
   );
@@ -144,14 +147,14 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
   api.get(
     '/movements/:reference',
     { config: { permission: 'movements:read' }, schema: { tags: ['movements'], summary: 'One movement with its whole event history', params: reference } },
-    async (request) => movements.get(request.params.reference),
+    async (request) => movements.get(request.params.reference, scopeOf(principalOf(request))),
   );
 
   api.get(
     '/movements/:reference/original',
     { config: { permission: 'movements:read' }, schema: { tags: ['movements'], summary: 'The declaration message exactly as received', params: reference } },
     async (request, reply) => {
-      const original = await movements.original(request.params.reference);
+      const original = await movements.original(request.params.reference, scopeOf(principalOf(request)));
       return reply.type(original.format === 'ie015' ? 'application/xml' : 'application/json').send(original.message);
     },
   );
@@ -215,7 +218,7 @@ export const registerMovementRoutes = (api: Api, { movements }: AppContext): voi
   api.get(
     '/movements/:reference/events',
     { config: { permission: 'movements:read' }, schema: { tags: ['movements'], summary: 'The event history of one movement', params: reference } },
-    async (request) => ({ items: (await movements.get(request.params.reference)).events }),
+    async (request) => ({ items: (await movements.get(request.params.reference, scopeOf(principalOf(request)))).events }),
   );
 
 };

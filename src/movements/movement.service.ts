@@ -35,6 +35,24 @@ export interface MovementListFilters extends Omit<MovementFilters, 'searchKeys'>
   party?: string;
 }
 
+/** Which offices' movements a caller may see: all, or those touching one of the listed offices. */
+export interface OfficeScope {
+  offices: readonly string[] | 'all';
+}
+
+export const ALL_OFFICES: OfficeScope = { offices: 'all' };
+
+/** The offices a declaration touches in any role: departure, transit, exit, destination. */
+export const officesTouched = (declaration: Declaration): string[] => [
+  declaration.officeOfDeparture,
+  ...declaration.officesOfTransit,
+  ...declaration.officesOfExit,
+  declaration.officeOfDestination,
+];
+
+export const isVisible = (declaration: Declaration, scope: OfficeScope): boolean =>
+  scope.offices === 'all' || officesTouched(declaration).some((office) => scope.offices.includes(office));
+
 export interface MovementReferences {
   officeExists(code: string): boolean;
   checkHsCode(code: string): { ok: true; normalised: string } | { ok: false; reason: string };
@@ -473,21 +491,22 @@ export class MovementService {
   }
 
   /** One movement by internal id or MRN, with its whole history. */
-  async get(reference: string): Promise<MovementDetail> {
+  /** A movement outside the caller's scope is answered exactly as one that does not exist. */
+  async get(reference: string, scope: OfficeScope = ALL_OFFICES): Promise<MovementDetail> {
     const repository = new MovementRepository(this.deps.db);
     const movement = isValidMrn(reference)
       ? await repository.findByMrn(reference, this.now)
       : await repository.findById(reference, this.now);
-    if (!movement) throw notFound('Movement', reference);
+    if (!movement || !isVisible(movement.declaration, scope)) throw notFound('Movement', reference);
     return { movement, events: await repository.events(movement.id) };
   }
 
-  async original(reference: string): Promise<{ format: OriginalFormat; message: string }> {
-    const { movement } = await this.get(reference);
+  async original(reference: string, scope: OfficeScope = ALL_OFFICES): Promise<{ format: OriginalFormat; message: string }> {
+    const { movement } = await this.get(reference, scope);
     return (await new MovementRepository(this.deps.db).originalMessage(movement.id))!;
   }
 
-  async list(filters: MovementListFilters, page: { cursor?: string; limit: number }): Promise<Page<Movement>> {
+  async list(filters: MovementListFilters, page: { cursor?: string; limit: number }, scope: OfficeScope = ALL_OFFICES): Promise<Page<Movement>> {
     const { party, office, countryOfRouting, hsPrefix, ...rest } = filters;
     const issues: FieldIssue[] = [];
     const partyWords = party === undefined ? [] : searchWords(party);
@@ -502,7 +521,8 @@ export class MovementService {
       ...(hsPrefix ? [hsKey(hsPrefix)] : []),
       ...partyWords.map(partyKey),
     ];
-    return new MovementRepository(this.deps.db).list({ ...rest, ...(searchKeys.length > 0 ? { searchKeys } : {}) }, page, this.now);
+    const scoped = scope.offices === 'all' ? {} : { anyOfKeys: scope.offices.map(officeKey) };
+    return new MovementRepository(this.deps.db).list({ ...rest, ...scoped, ...(searchKeys.length > 0 ? { searchKeys } : {}) }, page, this.now);
   }
 
   /** Records the overdue event for movements past their time limit; safe to run from several processes. */

@@ -7,6 +7,7 @@ export type DomainErrorCode =
   | 'ambiguous'
   | 'unauthenticated'
   | 'forbidden'
+  | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'reference_data_missing';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { principalOf } from '../http/auth.js';
+import { scopeOf } from '../users/principal.js';
 import { parseNdjson } from '../http/body-parsers.js';
 import type { Api } from '../http/route-types.js';
 import type { AppContext } from '../main.js';
@@ -80,7 +82,7 @@ export const registerTrackingRoutes = (api: Api, context: AppContext): void => {
       },
     },
     async (request) => {
-      const { movement } = await movements.get(request.params.reference);
+      const { movement } = await movements.get(request.params.reference, scopeOf(principalOf(request)));
       return tracking.track(movement.id, request.query.toleranceKm);
     },
   );

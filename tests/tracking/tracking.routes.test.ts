@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { authHeaders, injectWith } from '../support/auth.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,12 +15,14 @@ import { contractsDir, exampleEvents } from '../support/movement-fixtures.js';
 describe('tracking HTTP API', () => {
   let context: AppContext;
   let app: FastifyInstance;
+  let inject: ReturnType<typeof injectWith>;
 
   before(async () => {
     const db = openSqlite({ file: ':memory:' });
     await migrate(db);
     context = await createAppContext(loadConfig(), { db, clock: new ManualClock('2026-11-25T05:00:00Z') });
     app = await buildHttpApp(context, { logLevel: 'silent', bodyLimitBytes: 256 * 1024 });
+    inject = injectWith(app, await authHeaders(context, 'integration'));
   });
   after(async () => {
     await app.close();
@@ -27,17 +30,17 @@ describe('tracking HTTP API', () => {
   });
 
   it('ingests the contract telemetry as NDJSON, reports bad lines and duplicates, and serves the track', async () => {
-    const declared = await app.inject({ method: 'POST', url: '/api/v1/movements', payload: readFileSync(path.join(contractsDir, 'declaration.example.json'), 'utf8'), headers: { 'content-type': 'application/json' } });
+    const declared = await inject({ method: 'POST', url: '/api/v1/movements', payload: readFileSync(path.join(contractsDir, 'declaration.example.json'), 'utf8'), headers: { 'content-type': 'application/json' } });
     assert.equal(declared.statusCode, 201, declared.body);
     const movementId = (declared.json() as { id: string }).id;
     for (const event of exampleEvents().slice(0, 2)) {
-      const response = await app.inject({ method: 'POST', url: '/api/v1/events', payload: event });
+      const response = await inject({ method: 'POST', url: '/api/v1/events', payload: event });
       assert.equal(response.statusCode, 201, response.body);
     }
     (context.clock as ManualClock).set('2026-11-25T08:00:00Z');
     const lines = readFileSync(path.join(contractsDir, 'telemetry.example.ndjson'), 'utf8').trim().split('\n');
     const body = [...lines, lines[0], '{"deviceId": "ES-KZ-0004711", "messageId"', JSON.stringify({ ...JSON.parse(lines[0]!), messageId: 'x', sealState: 'ajar' })].join('\n');
-    const response = await app.inject({ method: 'POST', url: '/api/v1/telemetry', payload: body, headers: { 'content-type': 'application/x-ndjson' } });
+    const response = await inject({ method: 'POST', url: '/api/v1/telemetry', payload: body, headers: { 'content-type': 'application/x-ndjson' } });
     assert.equal(response.statusCode, 200, response.body);
     const report = response.json() as { accepted: number; duplicates: number; rejected: { index: number; line: number; reasons: { path: string }[] }[] };
     assert.equal(report.accepted, 3);
@@ -48,22 +51,22 @@ describe('tracking HTTP API', () => {
     assert.equal(alerts.length, 1);
     assert.equal(alerts[0]!.observedAt, '2026-11-25T07:55:00.000Z');
 
-    const track = await app.inject({ method: 'GET', url: `/api/v1/movements/${movementId}/track` });
+    const track = await inject({ method: 'GET', url: `/api/v1/movements/${movementId}/track` });
     assert.equal(track.statusCode, 200, track.body);
     const trackBody = track.json() as { devices: { deviceId: string }[]; positions: { time: string }[]; sealEvents: { eventCode?: string }[] };
     assert.deepEqual(trackBody.devices.map((d) => d.deviceId), ['ES-KZ-0004711']);
     assert.equal(trackBody.positions.length, 3);
     assert.deepEqual(trackBody.sealEvents.map((m) => m.eventCode), ['01']);
 
-    const positions = await app.inject({ method: 'GET', url: '/api/v1/tracking/positions' });
+    const positions = await inject({ method: 'GET', url: '/api/v1/tracking/positions' });
     assert.deepEqual((positions.json() as { items: { movementId: string; lat: number }[] }).items.map((p) => [p.movementId, p.lat]), [[movementId, 44.1213]]);
 
-    const array = await app.inject({ method: 'POST', url: '/api/v1/telemetry', payload: JSON.stringify([JSON.parse(lines[1]!)]), headers: { 'content-type': 'application/json' } });
+    const array = await inject({ method: 'POST', url: '/api/v1/telemetry', payload: JSON.stringify([JSON.parse(lines[1]!)]), headers: { 'content-type': 'application/json' } });
     assert.deepEqual(array.json(), { accepted: 0, duplicates: 1, rejected: [] });
   });
 
   it('answers 404 for the track of an unknown movement', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/movements/NOPE/track' });
+    const response = await inject({ method: 'GET', url: '/api/v1/movements/NOPE/track' });
     assert.equal(response.statusCode, 404);
   });
 });
