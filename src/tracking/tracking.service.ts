@@ -57,6 +57,17 @@ export interface TrackingDeps {
   options?: TrackingOptions;
 }
 
+interface PendingBatch {
+  messages: TelemetryMessage[];
+  report: TelemetryReport;
+  receivedAt: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Largest group of waiting batches committed in one transaction: bounds the latency of the last one. */
+const MAX_GROUP_MESSAGES = 20_000;
+
 interface Watched {
   movement: PreparedMovement;
   state: TrackState;
@@ -85,8 +96,10 @@ export class TrackingService {
   private readonly watched = new Map<string, Watched>();
   private readonly deviceToMovement = new Map<string, string>();
   private readonly lastPublished = new Map<string, number>();
-  /** Ingestion batches run one after another so detector state sees messages in the order they committed. */
+  /** Ingestion groups and ticks run one after another so detector state sees messages in commit order. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly pending: PendingBatch[] = [];
+  private flushing = false;
 
   constructor(private readonly deps: TrackingDeps) {
     const options = deps.options ?? {};
@@ -226,9 +239,13 @@ export class TrackingService {
   }
 
   /**
-   * Stores a batch of messages and runs the detectors on it, all in one transaction: when this returns,
-   * every accepted message is on disk with the alerts it caused. Bad records are reported one by one and
-   * the rest are kept; a message already stored (same device and message id) counts as a duplicate.
+   * Stores a batch of messages and runs the detectors on it: when this returns, every accepted message is
+   * on disk with the alerts it caused. Bad records are reported one by one and the rest are kept; a
+   * message already stored (same device and message id) counts as a duplicate.
+   *
+   * Batches that arrive while a commit is under way are committed together in the next transaction
+   * (group commit): a durable commit costs the same for one batch or ten, and each caller is still
+   * answered only once its own messages are on disk.
    */
   async ingest(records: readonly TelemetryRecord[]): Promise<TelemetryReport> {
     const now = this.deps.clock.now();
@@ -249,14 +266,45 @@ export class TrackingService {
       }
     });
     if (valid.length === 0) return report;
-    // Detectors must see each movement's fixes in time order, whatever order the batch came in.
-    valid.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-    const receivedAt = now.toISOString();
-    const touched = new Set<string>();
-    await this.serially(async () => {
-      try {
-        await this.deps.db.transaction(async (tx) => {
-          const rows: StoredMessage[] = valid.map((m) => ({
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ messages: valid, report, receivedAt: now.toISOString(), resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        void this.flush();
+      }
+    });
+    return report;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const group: PendingBatch[] = [];
+      let size = 0;
+      while (this.pending.length > 0 && (group.length === 0 || size + this.pending[0]!.messages.length <= MAX_GROUP_MESSAGES)) {
+        const next = this.pending.shift()!;
+        group.push(next);
+        size += next.messages.length;
+      }
+      await this.serially(() => this.commitGroup(group));
+    }
+    this.flushing = false;
+  }
+
+  private async commitGroup(group: readonly PendingBatch[]): Promise<void> {
+    const entries: { row: StoredMessage; owner: TelemetryReport }[] = [];
+    const seen = group.length > 1 ? new Set<string>() : undefined;
+    for (const batch of group) {
+      for (const m of batch.messages) {
+        if (seen) {
+          const key = messageKey(m.deviceId, m.messageId);
+          if (seen.has(key)) {
+            batch.report.duplicates++;
+            continue;
+          }
+          seen.add(key);
+        }
+        entries.push({
+          row: {
             deviceId: m.deviceId,
             messageId: m.messageId,
             time: m.time,
@@ -267,31 +315,41 @@ export class TrackingService {
             battery: m.battery,
             eventCode: m.eventCode,
             movementId: this.deviceToMovement.get(m.deviceId) ?? null,
-            receivedAt,
-          }));
-          const inserted = await new TrackingRepository(tx).insertMessages(rows);
-          const accepted = inserted.reduce((n, isNew) => (isNew ? n + 1 : n), 0);
-          report.accepted = accepted;
-          report.duplicates += valid.length - accepted;
-          const findings: TrackFinding[] = [];
-          for (let i = 0; i < rows.length; i++) {
-            const row = rows[i]!;
-            if (row.movementId === null || !inserted[i]) continue;
-            const watched = this.watched.get(row.movementId);
-            if (!watched) continue;
-            touched.add(row.movementId);
-            findings.push(...observeMessage(watched.state, watched.movement, this.env, row));
-          }
-          await this.raise(tx, findings);
+            receivedAt: batch.receivedAt,
+          },
+          owner: batch.report,
         });
-      } catch (error) {
-        // The detectors already moved on with messages that did not commit: rebuild them from the store.
-        for (const movementId of touched) await this.rebuild(movementId);
-        throw error;
       }
-    });
+    }
+    // Detectors must see each movement's fixes in time order, whatever order the batches came in.
+    entries.sort((a, b) => (a.row.time < b.row.time ? -1 : a.row.time > b.row.time ? 1 : 0));
+    const touched = new Set<string>();
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        const rows = entries.map((entry) => entry.row);
+        const inserted = await new TrackingRepository(tx).insertMessages(rows);
+        const findings: TrackFinding[] = [];
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i]!;
+          if (!inserted[i]) continue;
+          if (row.movementId === null) continue;
+          const watched = this.watched.get(row.movementId);
+          if (!watched) continue;
+          touched.add(row.movementId);
+          for (const finding of observeMessage(watched.state, watched.movement, this.env, row)) findings.push(finding);
+        }
+        await this.raise(tx, findings);
+        // Counted only once the work is done, so a failed group leaves no report half-filled.
+        entries.forEach((entry, i) => (inserted[i] ? entry.owner.accepted++ : entry.owner.duplicates++));
+      });
+    } catch (error) {
+      // The detectors already moved on with messages that did not commit: rebuild them from the store.
+      for (const movementId of touched) await this.rebuild(movementId).catch(() => undefined);
+      for (const batch of group) batch.reject(error);
+      return;
+    }
     this.publishPositions(touched);
-    return report;
+    for (const batch of group) batch.resolve();
   }
 
   private async rebuild(movementId: string): Promise<void> {

@@ -74,6 +74,18 @@ for (const store of testStores) {
       assert.ok(stored.every((m) => m.movementId === null), 'an unbound device drives no movement');
     });
 
+    it('commits batches that arrive together in one go and still counts each caller’s own duplicates', { skip }, async () => {
+      clock.set('2026-11-25T07:00:00Z');
+      const shared = message('ES-LONE-2', 1, '2026-11-25T06:50:00Z', 44.15, 80.39);
+      const [first, second] = await Promise.all([
+        context.tracking.ingest([{ input: shared }, { input: message('ES-LONE-2', 2, '2026-11-25T06:51:00Z', 44.15, 80.39) }]),
+        context.tracking.ingest([{ input: shared }, { input: message('ES-LONE-2', 3, '2026-11-25T06:52:00Z', 44.15, 80.39) }, { input: { bad: true } }]),
+      ]);
+      assert.deepEqual([first.accepted, first.duplicates], [2, 0]);
+      assert.deepEqual([second.accepted, second.duplicates, second.rejected.length], [1, 1, 1]);
+      assert.equal((await context.tracking.deviceMessages('ES-LONE-2')).length, 3);
+    });
+
     it('binds the declared e-seal at release, counts messages sent before the release arrived, and raises a seal breach once', { skip }, async () => {
       const movement = await declare('TRK-1', 'ES-TRK-1');
       clock.set('2026-11-25T08:10:00Z');
