@@ -1,11 +1,13 @@
 import { AlertService } from './alerts/alert.service.js';
 import { AuditService } from './audit/audit.service.js';
+import { CaseService } from './cases/case.service.js';
 import type { Config } from './config.js';
 import { connect } from './db/connect.js';
 import type { Db } from './db/db.js';
 import { loadNomenclature, type Nomenclature } from './goods/nomenclature.js';
 import { MovementService } from './movements/movement.service.js';
 import { OfficeService } from './offices/office.service.js';
+import { RiskService } from './risk/risk.service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type IdGenerator, ulidGenerator } from './shared/ids.js';
 import { Notifier } from './shared/notifier.js';
@@ -33,6 +35,8 @@ export interface AppContext {
   notifier: Notifier;
   users: UserService;
   audit: AuditService;
+  risk: RiskService;
+  cases: CaseService;
   tracking: TrackingService;
   backgroundTasks: BackgroundTask[];
   close(): Promise<void>;
@@ -67,6 +71,9 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
     const alerts = new AlertService({ db, clock, ids });
     const users = new UserService({ db, clock, ids, officeExists: (code) => offices.exists(code) });
     const audit = new AuditService({ db, clock, ids });
+    const risk = new RiskService({ db, clock });
+    risk.follow(alerts);
+    const cases = new CaseService({ db, clock, ids, alerts, movements, audit });
     const notifier = new Notifier();
     const tracking = new TrackingService({ db, clock, alerts, notifier, geo: loadGeography(config.referenceDir) });
     await tracking.start();
@@ -80,6 +87,8 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       notifier,
       users,
       audit,
+      risk,
+      cases,
       backgroundTasks,
       close: () => db.close(),
     };

@@ -1,4 +1,5 @@
 import type { Db, SqlValue } from '../db/db.js';
+import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.js';
 import { type Alert, type AlertSeverity, type AlertStatus, type Finding, severityRank } from './alert.js';
 
 interface AlertRow {
@@ -22,7 +23,43 @@ interface AlertRow {
   raised_at: string;
   updated_at: string;
   occurrences: number;
+  risk?: number;
+  severity_rank?: number;
+  offices?: string;
+  corridor?: string | null;
+  assignee?: string | null;
 }
+
+/** An alert as the queue shows it: with its movement's risk and where it is. */
+export interface QueuedAlert extends Alert {
+  risk: number;
+  offices: string[];
+  corridor: string | null;
+  assignee: string | null;
+}
+
+export interface QueueFilters {
+  /** `open` means new or in review. */
+  status?: AlertStatus | 'open';
+  office?: string;
+  type?: string;
+  severity?: AlertSeverity;
+  corridor?: string;
+  movementId?: string;
+  assignee?: string;
+  raisedFrom?: string;
+  raisedTo?: string;
+  /** Only alerts of movements touching one of these offices (an officer's scope). */
+  scopeOffices?: readonly string[];
+}
+
+const toQueued = (row: AlertRow): QueuedAlert => ({
+  ...toAlert(row),
+  risk: Number(row.risk ?? 0),
+  offices: (row.offices ?? '').split(',').filter(Boolean),
+  corridor: row.corridor ?? null,
+  assignee: row.assignee ?? null,
+});
 
 const toAlert = (row: AlertRow): Alert => ({
   id: row.id,
@@ -108,6 +145,52 @@ export class AlertRepository {
     return rows.map(toAlert);
   }
 }
+
+export const queuePage = async (
+  db: Db,
+  filters: QueueFilters,
+  page: { cursor?: string; limit: number; sort: 'risk' | 'age' },
+): Promise<Page<QueuedAlert>> => {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filters.status === 'open') where.push("status IN ('new', 'in_review')");
+  else if (filters.status) (where.push('status = ?'), params.push(filters.status));
+  if (filters.type) (where.push('type = ?'), params.push(filters.type));
+  if (filters.severity) (where.push('severity = ?'), params.push(filters.severity));
+  if (filters.corridor) (where.push('corridor = ?'), params.push(filters.corridor));
+  if (filters.movementId) (where.push('movement_id = ?'), params.push(filters.movementId));
+  if (filters.assignee) (where.push('assignee = ?'), params.push(filters.assignee));
+  if (filters.raisedFrom) (where.push('raised_at >= ?'), params.push(filters.raisedFrom));
+  if (filters.raisedTo) (where.push('raised_at < ?'), params.push(filters.raisedTo));
+  if (filters.office) (where.push('offices LIKE ?'), params.push(`%,${filters.office},%`));
+  if (filters.scopeOffices) {
+    where.push(filters.scopeOffices.length === 0 ? '1 = 0' : `(${filters.scopeOffices.map(() => 'offices LIKE ?').join(' OR ')})`);
+    params.push(...filters.scopeOffices.map((office) => `%,${office},%`));
+  }
+  const byRisk = page.sort === 'risk';
+  if (page.cursor) {
+    if (byRisk) {
+      const [risk, rank, raisedAt, id] = decodeCursor(page.cursor, 4) as [number, number, string, string];
+      where.push('(risk < ? OR (risk = ? AND (severity_rank < ? OR (severity_rank = ? AND (raised_at < ? OR (raised_at = ? AND id < ?))))))');
+      params.push(risk, risk, rank, rank, raisedAt, raisedAt, id);
+    } else {
+      const [raisedAt, id] = decodeCursor(page.cursor, 2) as [string, string];
+      where.push('(raised_at < ? OR (raised_at = ? AND id < ?))');
+      params.push(raisedAt, raisedAt, id);
+    }
+  }
+  const order = byRisk ? 'risk DESC, severity_rank DESC, raised_at DESC, id DESC' : 'raised_at DESC, id DESC';
+  const rows = await db.all<AlertRow>(
+    `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
+    [...params, page.limit + 1],
+  );
+  const items = rows.slice(0, page.limit).map(toQueued);
+  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
+  const nextCursor = last
+    ? encodeCursor(byRisk ? [Number(last.risk ?? 0), Number(last.severity_rank ?? 0), last.raised_at, last.id] : [last.raised_at, last.id])
+    : null;
+  return { items, nextCursor };
+};
 
 export const strongerSeverity = (a: AlertSeverity, b: AlertSeverity): AlertSeverity =>
   severityRank(a) >= severityRank(b) ? a : b;

@@ -2,7 +2,10 @@ import type { Db } from '../db/db.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { type Alert, type Finding } from './alert.js';
-import { AlertRepository, strongerSeverity } from './alert.repository.js';
+import { AlertRepository, queuePage, type QueuedAlert, type QueueFilters, strongerSeverity } from './alert.repository.js';
+import type { AlertStatus } from './alert.js';
+import { type Page } from '../shared/pagination.js';
+import { notFound } from '../shared/errors.js';
 
 export interface RaiseOutcome {
   alert: Alert;
@@ -11,6 +14,7 @@ export interface RaiseOutcome {
 }
 
 export type AlertListener = (tx: Db, outcomes: readonly RaiseOutcome[]) => Promise<void>;
+export type StatusListener = (tx: Db, movementIds: readonly string[]) => Promise<void>;
 
 /**
  * The single entry point for findings from every capability. Raising is idempotent per dedup key: a
@@ -19,12 +23,59 @@ export type AlertListener = (tx: Db, outcomes: readonly RaiseOutcome[]) => Promi
  */
 export class AlertService {
   private readonly listeners: AlertListener[] = [];
+  private readonly statusListeners: StatusListener[] = [];
 
   constructor(private readonly deps: { db: Db; clock: Clock; ids: IdGenerator }) {}
 
   /** Called inside the raising transaction, e.g. to recompute the movement's risk with it. */
   onRaised(listener: AlertListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called inside the transaction that changed alert statuses, with the movements concerned. */
+  onStatusChanged(listener: StatusListener): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** The queue: filtered, sorted by the movement's risk (or age), paged by cursor. */
+  async queue(filters: QueueFilters, page: { cursor?: string; limit: number; sort: 'risk' | 'age' }): Promise<Page<QueuedAlert>> {
+    return queuePage(this.deps.db, filters, page);
+  }
+
+  /**
+   * Moves alerts to a status (closing records the outcome) inside the caller's transaction. Alerts that
+   * are already closed stay as they were: a decision is never silently overwritten.
+   */
+  async setStatus(tx: Db, ids: readonly string[], status: AlertStatus, outcome: string | null = null): Promise<string[]> {
+    const now = this.deps.clock.now().toISOString();
+    const changed: string[] = [];
+    const movements = new Set<string>();
+    for (const id of ids) {
+      const alert = await new AlertRepository(tx).findById(id);
+      if (!alert) throw notFound('Alert', id);
+      if (alert.status === 'closed' || alert.status === status) continue;
+      await tx.run('UPDATE alerts SET status = ?, outcome = ?, updated_at = ? WHERE id = ?', [status, status === 'closed' ? outcome : null, now, id]);
+      changed.push(id);
+      if (alert.movementId) movements.add(alert.movementId);
+    }
+    for (const listener of this.statusListeners) await listener(tx, [...movements]);
+    return changed;
+  }
+
+  async assign(ids: readonly string[], assignee: string | null): Promise<number> {
+    return this.deps.db.transaction(async (tx) => {
+      let changed = 0;
+      for (const id of ids) {
+        const result = await tx.run("UPDATE alerts SET assignee = ?, status = CASE WHEN status = 'new' THEN 'in_review' ELSE status END, updated_at = ? WHERE id = ?", [
+          assignee,
+          this.deps.clock.now().toISOString(),
+          id,
+        ]);
+        if (result.changes === 0) throw notFound('Alert', id);
+        changed += result.changes;
+      }
+      return changed;
+    });
   }
 
   /** Raises findings inside the caller's transaction, so alerts commit with the data that caused them. */

@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { registerAlertRoutes } from '../alerts/alert.routes.js';
+import { registerCaseRoutes } from '../cases/case.routes.js';
 import type { AppContext } from '../main.js';
 import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
@@ -66,6 +68,8 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
         { name: 'movements', description: 'Transit declarations and their lifecycle' },
         { name: 'auth', description: 'Sign-in, users, machine tokens and the audit log' },
         { name: 'offices', description: 'Customs offices and border crossings' },
+        { name: 'alerts', description: 'The alert queue and movement risk' },
+        { name: 'cases', description: 'Cases and decisions' },
         { name: 'tracking', description: 'E-seal telemetry, tracks and live positions' },
         { name: 'live', description: 'Server-sent events for the live views' },
       ],
@@ -80,6 +84,8 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
     async (api) => {
       registerAuthRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerOfficeRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerAlertRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerCaseRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerMovementRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerTrackingRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerStreamRoutes(api.withTypeProvider<ZodTypeProvider>(), context);

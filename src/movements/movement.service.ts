@@ -333,24 +333,21 @@ export class MovementService {
     return this.withConflictRetry(() => this.deps.db.transaction((tx) => this.apply(tx, event, actor)));
   }
 
-  /** Applies a lifecycle change Caravan itself decides (overdue sweep, holds from case decisions). */
+  /**
+   * Applies a lifecycle change Caravan itself decides (overdue sweep, holds from case decisions). Given a
+   * transaction, it applies there, so the change commits with the decision that caused it.
+   */
   async recordSystemEvent(
     movementId: string,
     change: { id: string; type: Extract<MovementEventType, 'overdue' | 'hold' | 'hold_released'>; details?: Record<string, unknown> },
     actor: string,
+    tx?: Db,
   ): Promise<EventOutcome> {
-    const movement = await new MovementRepository(this.deps.db).findById(movementId, this.now);
+    const movement = await new MovementRepository(tx ?? this.deps.db).findById(movementId, this.now);
     if (!movement) throw notFound('Movement', movementId);
-    return this.withConflictRetry(() =>
-      this.deps.db.transaction((tx) =>
-        this.apply(
-          tx,
-          { id: change.id, type: change.type, time: this.now.toISOString(), mrn: movement.mrn ?? undefined, lrn: movement.lrn, ...(change.details ? { details: change.details } : {}) },
-          actor,
-          movement.id,
-        ),
-      ),
-    );
+    const event = { id: change.id, type: change.type, time: this.now.toISOString(), mrn: movement.mrn ?? undefined, lrn: movement.lrn, ...(change.details ? { details: change.details } : {}) };
+    if (tx) return this.apply(tx, event, actor, movement.id);
+    return this.withConflictRetry(() => this.deps.db.transaction((inner) => this.apply(inner, event, actor, movement.id)));
   }
 
   private async withConflictRetry<T>(attempt: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { migration as goods } from './0003-goods.js';
 import { migration as tracking } from './0004-tracking.js';
 import { migration as usersAudit } from './0005-users-audit.js';
 import { migration as alerts } from './0006-alerts.js';
+import { migration as riskCases } from './0007-risk-cases.js';
 
 /** In application order. A migration, once released, is never edited: add a new file instead. */
-export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit, alerts];
+export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit, alerts, riskCases];

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { principalOf } from '../http/auth.js';
+import type { Api } from '../http/route-types.js';
+import type { AppContext } from '../main.js';
+import { validationError } from '../shared/errors.js';
+import { actorOf, scopeOf } from '../users/principal.js';
+import { CASE_OUTCOMES, CASE_STATUSES } from './case.js';
+
+const openBody = z.object({ movementId: z.string().min(1).max(40), alertIds: z.array(z.string()).max(500).optional() });
+const decisionBody = z.object({ outcome: z.enum(CASE_OUTCOMES), reason: z.string().max(5000), version: z.number().int().positive().optional() });
+const assignBody = z.object({ assignee: z.string().max(60).nullable() });
+const commentBody = z.object({ text: z.string() });
+const caseId = z.object({ id: z.string().max(40) });
+
+const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw validationError('The request body is invalid', parsed.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })));
+  return parsed.data;
+};
+
+export const registerCaseRoutes = (api: Api, context: AppContext): void => {
+  const { cases } = context;
+
+  api.get(
+    '/cases',
+    {
+      config: { permission: 'cases:read' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Cases, newest first; `overdue=true` for open cases past their deadline',
+        querystring: z.object({
+          movementId: z.string().max(40).optional(),
+          status: z.enum(CASE_STATUSES).optional(),
+          assignee: z.string().max(60).optional(),
+          overdue: z.enum(['true', 'false']).optional(),
+          cursor: z.string().max(500).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+    },
+    async (request) => {
+      const { cursor, limit, overdue, movementId, status, assignee } = request.query;
+      return cases.list(
+        { ...(movementId ? { movementId } : {}), ...(status ? { status } : {}), ...(assignee ? { assignee } : {}), ...(overdue === 'true' ? { overdue: true } : {}) },
+        { limit, ...(cursor ? { cursor } : {}) },
+        scopeOf(principalOf(request)),
+      );
+    },
+  );
+
+  api.post(
+    '/cases',
+    { config: { permission: 'cases:write' }, schema: { tags: ['cases'], summary: 'Open a case on a movement’s alerts (all its open alerts when none are named)', body: openBody } },
+    async (request, reply) => {
+      const input = parse(openBody, request.body);
+      const principal = principalOf(request);
+      const opened = await cases.open({ movementId: input.movementId, ...(input.alertIds ? { alertIds: input.alertIds } : {}) }, actorOf(principal), scopeOf(principal));
+      return reply.status(201).header('location', `/api/v1/cases/${opened.id}`).send(opened);
+    },
+  );
+
+  api.get(
+    '/cases/:id',
+    { config: { permission: 'cases:read' }, schema: { tags: ['cases'], summary: 'One case with its comments', params: caseId } },
+    async (request) => cases.get(request.params.id, scopeOf(principalOf(request))),
+  );
+
+  api.post(
+    '/cases/:id/assign',
+    { config: { permission: 'cases:write' }, schema: { tags: ['cases'], summary: 'Assign the case', params: caseId, body: assignBody } },
+    async (request) => {
+      const principal = principalOf(request);
+      return cases.assign(request.params.id, parse(assignBody, request.body).assignee, actorOf(principal), scopeOf(principal));
+    },
+  );
+
+  api.post(
+    '/cases/:id/comments',
+    { config: { permission: 'cases:write' }, schema: { tags: ['cases'], summary: 'Comment on the case', params: caseId, body: commentBody } },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      return reply.status(201).send(await cases.comment(request.params.id, parse(commentBody, request.body).text, actorOf(principal), scopeOf(principal)));
+    },
+  );
+
+  api.post(
+    '/cases/:id/decision',
+    {
+      config: { permission: 'cases:decide' },
+      schema: {
+        tags: ['cases'],
+        summary: 'Decide the case; the reason is mandatory and the decision has consequences',
+        description:
+          'hold: the movement is held (exit and discharge refused until released); release: lifts a hold and closes the alerts; seize/refer: close every alert of the movement with that outcome; false_positive: closes the alerts and suppresses screening hits for the party until the list entry changes. Send the case `version` you saw: a concurrent decision answers 409.',
+        params: caseId,
+        body: decisionBody,
+      },
+    },
+    async (request) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const principal = principalOf(request);
+      return cases.decide(
+        request.params.id,
+        { outcome: String(body.outcome ?? ''), reason: typeof body.reason === 'string' ? body.reason : '', ...(typeof body.version === 'number' ? { version: body.version } : {}) },
+        actorOf(principal),
+        scopeOf(principal),
+      );
+    },
+  );
+};
