@@ -5,7 +5,7 @@ import { electronicSealDevices } from '../movements/declaration.js';
 import { limitInstant, type Movement, type MovementEvent } from '../movements/movement.js';
 import type { MovementObserver } from '../movements/movement.service.js';
 import type { Clock } from '../shared/clock.js';
-import type { FieldIssue } from '../shared/errors.js';
+import { type FieldIssue, validationError } from '../shared/errors.js';
 import type { Notifier } from '../shared/notifier.js';
 import { CorridorCache } from './corridor.js';
 import {
@@ -74,6 +74,20 @@ interface Watched {
   deviceIds: string[];
 }
 
+/**
+ * CARAVAN_TELEMETRY_SKEW_SECONDS, default 300: how far ahead of Caravan's clock a message may be. Read
+ * here because config.ts belongs to the platform; invalid values stop the start like any bad setting.
+ */
+const skewFromEnvironment = (): number => {
+  const raw = process.env.CARAVAN_TELEMETRY_SKEW_SECONDS;
+  if (raw === undefined || raw === '') return 300;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw validationError('Invalid configuration', [{ path: 'CARAVAN_TELEMETRY_SKEW_SECONDS', message: `must be a number of seconds ≥ 0, got ${raw}` }]);
+  }
+  return seconds;
+};
+
 const SCORE: Record<Severity, number> = { low: 0.3, medium: 0.6, high: 0.8, critical: 0.95 };
 const MINUTE = 60_000;
 /** Phases in which a truck is on the road under the transit procedure. */
@@ -105,7 +119,7 @@ export class TrackingService {
     const options = deps.options ?? {};
     this.thresholds = options.thresholds ?? defaultThresholds;
     this.env = { geo: deps.geo, thresholds: this.thresholds, corridors: new CorridorCache(deps.geo) };
-    this.skewMs = (options.maxClockSkewSeconds ?? 300) * 1000;
+    this.skewMs = (options.maxClockSkewSeconds ?? skewFromEnvironment()) * 1000;
     this.preReleaseMs = (options.preReleaseMinutes ?? 720) * MINUTE;
     this.throttleMs = (options.positionThrottleSeconds ?? 30) * 1000;
   }
