@@ -8,7 +8,7 @@ import type { DeclarationInput } from '../src/movements/declaration.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { exampleDeclaration } from '../tests/support/movement-fixtures.js';
 import { buildWeb, launchBrowser } from '../tests/e2e/browser.js';
-import { assumeSession } from '../tests/e2e/session.js';
+import { createAccount } from '../tests/e2e/session.js';
 import { percentile, report, seededRandom, timeMs, withTempDir } from './support.js';
 
 const MOVEMENTS = Number(process.env.BENCH_UI_MOVEMENTS ?? 10_000);
@@ -19,7 +19,7 @@ const RELEASED_AT = new Date('2026-11-23T04:00:00Z');
 /**
  * 10,000 movements declared, accepted and released through the real services, each with one e-seal
  * fix somewhere between its office of departure and its office of exit, then the map page loaded
- * cold (new browser context, empty cache) until every movement is drawn.
+ * cold (new browser context, empty cache, signed in through the API) until every movement is drawn.
  */
 export const run = async (): Promise<void> => {
   await buildWeb();
@@ -70,13 +70,15 @@ export const run = async (): Promise<void> => {
 
     const app = await buildHttpApp(context, { logLevel: 'silent', bodyLimitBytes: 1024 * 1024 });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const analyst = await createAccount(context, 'analyst');
     const browser = await launchBrowser();
     try {
       const loads: number[] = [];
       for (let i = 0; i < LOADS; i++) {
         const browserContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
         const page = await browserContext.newPage();
-        await assumeSession(page, 'analyst');
+        const signedIn = await browserContext.request.post(`${url}/api/v1/auth/login`, { data: { username: analyst.username, password: analyst.password } });
+        if (!signedIn.ok()) throw new Error(`sign-in failed: ${signedIn.status()}`);
         const ms = await timeMs(async () => {
           await page.goto(`${url}/map`);
           await page.waitForFunction(`Number(document.querySelector('[data-testid=map]')?.getAttribute('data-rendered-movements')) === ${active}`, undefined, {

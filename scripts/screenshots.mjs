@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWeb, browserSkipReason, launchBrowser } from '../tests/e2e/browser.ts';
 import { startServer } from '../tests/e2e/server.ts';
-import { assumeSession, authInstalled } from '../tests/e2e/session.ts';
+import { createAccount, signIn } from '../tests/e2e/session.ts';
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
 const skip = browserSkipReason();
@@ -18,6 +18,8 @@ mkdirSync(out, { recursive: true });
 console.log('building the UI and seeding a server (about a minute)…');
 await buildWeb();
 const server = await startServer({ movements: 80, hours: 30 });
+const accounts = {};
+for (const role of ['analyst', 'officer', 'admin']) accounts[role] = await createAccount(server.context, role);
 const browser = await launchBrowser();
 
 const settle = (page) => page.waitForLoadState('networkidle').catch(() => undefined);
@@ -26,8 +28,8 @@ const drawn = (page) =>
 
 const shoot = async (name, role, url, ready, viewport = { width: 1366, height: 900 }) => {
   const page = await browser.newPage({ viewport });
-  if (role) await assumeSession(page, role);
-  await page.goto(`${server.url}${url}`);
+  if (role) await signIn(page, server.url, accounts[role], url);
+  else await page.goto(`${server.url}${url}`);
   await settle(page);
   if (ready) await ready(page);
   await page.waitForTimeout(300);
@@ -37,7 +39,6 @@ const shoot = async (name, role, url, ready, viewport = { width: 1366, height: 9
 };
 
 try {
-  if (authInstalled(server.app)) console.log('note: screenshots use the session of the auth contract for each role');
   const positions = server.context.tracking.positions();
   let riskiest = positions[0].movementId;
   let most = -1;

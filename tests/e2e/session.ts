@@ -1,19 +1,29 @@
-import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import type { AppContext } from '../../src/main.js';
+import { DEMO_OFFICER_OFFICES } from '../../src/users/user.service.js';
 
 export type Role = 'admin' | 'analyst' | 'officer' | 'auditor';
 
-/** The office the officer test account works at: Nur Zholy, the main KZ–CN road crossing. */
-export const OFFICER_OFFICE = 'KZ000101';
+export interface Account {
+  username: string;
+  password: string;
+  role: Role;
+}
 
-export const authInstalled = (app: FastifyInstance): boolean => app.hasRoute({ method: 'POST', url: '/api/v1/auth/login' });
+/** A real user of the role, created through the users service; the officer works where the demo officer does. */
+export const createAccount = async (context: AppContext, role: Role): Promise<Account> => {
+  const suffix = randomBytes(3).toString('hex');
+  const account = { username: `${role}-${suffix}`, password: `pw-${randomBytes(8).toString('hex')}`, role };
+  await context.users.create({ ...account, ...(role === 'officer' ? { offices: DEMO_OFFICER_OFFICES } : {}) });
+  return account;
+};
 
-/**
- * Until the users capability is on the server there is nobody to sign in as and no route enforces a
- * permission; the UI is then given the session answer of the auth contract for the role, so every
- * screen still runs against the real server's data. Once `/auth/login` exists the tests sign in for real.
- */
-export const assumeSession = async (page: Page, role: Role): Promise<void> => {
-  const user = { id: `test-${role}`, username: `test-${role}`, role, offices: role === 'officer' ? [OFFICER_OFFICE] : 'all' };
-  await page.route('**/api/v1/auth/me', (route) => route.fulfill({ json: { user, csrfToken: 'test-csrf' } }));
+/** Signs in through the login form, as a person would; the page keeps the session cookie. */
+export const signIn = async (page: Page, baseUrl: string, account: Account, path = '/'): Promise<void> => {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('who').filter({ hasText: account.username }).waitFor();
 };

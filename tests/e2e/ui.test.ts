@@ -3,17 +3,29 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, buildWeb, launchBrowser } from './browser.js';
 import { startServer, type TestServer } from './server.js';
-import { assumeSession, authInstalled, type Role } from './session.js';
+import { createAccount, signIn, type Account, type Role } from './session.js';
 
 const skip = browserSkipReason();
+
+/** A seeded movement none of whose declared offices is `office`, i.e. one an officer there may not see. */
+const firstMovementAway = async (server: TestServer, office: string): Promise<string> => {
+  for (const position of server.context.tracking.positions()) {
+    const { declaration } = (await server.context.movements.get(position.movementId)).movement;
+    const offices = [declaration.officeOfDeparture, ...declaration.officesOfTransit, ...declaration.officesOfExit, declaration.officeOfDestination];
+    if (!offices.includes(office)) return position.movementId;
+  }
+  throw new Error(`every seeded movement touches ${office}`);
+};
 
 describe('web UI in Chromium', { skip }, () => {
   let server: TestServer;
   let browser: Browser;
+  const accounts = new Map<Role, Account>();
 
   before(async () => {
     await buildWeb();
     server = await startServer({ movements: 36, hours: 26 });
+    for (const role of ['analyst', 'officer', 'auditor', 'admin'] as const) accounts.set(role, await createAccount(server.context, role));
     browser = await launchBrowser();
   });
   after(async () => {
@@ -26,9 +38,7 @@ describe('web UI in Chromium', { skip }, () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.once('close', () => assert.deepEqual(errors, [], 'no script errors on the page'));
-    await assumeSession(page, role);
-    await page.goto(`${server.url}${path}`);
-    await page.getByTestId('who').filter({ hasText: role }).waitFor();
+    await signIn(page, server.url, accounts.get(role)!, path);
     return page;
   };
 
@@ -38,18 +48,24 @@ describe('web UI in Chromium', { skip }, () => {
     return false;
   };
 
-  it('asks for a username and password before showing anything', async (t) => {
+  it('asks for a username and password, refuses a wrong one and lands on the page asked for', async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/map`);
+    const analyst = accounts.get('analyst')!;
+    await page.goto(`${server.url}/dashboards`);
     await page.getByRole('heading', { name: 'Sign in to Caravan' }).waitFor();
-    assert.equal(await page.getByTestId('map').count(), 0);
-    if (!authInstalled(server.app)) {
-      await page.getByLabel('Username').fill('analyst');
-      await page.getByLabel('Password').fill('caravan-demo');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('alert').filter({ hasText: 'Sign-in is not available on this server' }).waitFor();
-      t.diagnostic('POST /api/v1/auth/login is not on this server yet; signing in for real is not exercised');
-    }
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0);
+    await page.getByLabel('Username').fill(analyst.username);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
+    await page.getByLabel('Password').fill(analyst.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboards' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/dashboards');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Caravan' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Caravan' }).waitFor();
     await page.close();
   });
 
@@ -133,6 +149,9 @@ describe('web UI in Chromium', { skip }, () => {
     assert.equal(await nav.getByRole('link', { name: 'Admin' }).count(), 0);
     await officer.goto(`${server.url}/admin`);
     await officer.getByText('Your role does not give access to this page.').waitFor();
+    const elsewhere = await firstMovementAway(server, 'KZ000135');
+    await officer.goto(`${server.url}/movements/${elsewhere}`);
+    await officer.getByText('No such movement, or it is outside your offices.').waitFor();
     await officer.close();
 
     const auditor = await open('auditor', `/movements/${server.context.tracking.positions()[0]!.movementId}`);

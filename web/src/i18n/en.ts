@@ -44,7 +44,7 @@ export const en = {
     riskNone: 'No risk score',
     zoomHint: 'Clusters show how many movements are in an area; zoom in or click a cluster to split it.',
   },
-  risk: { label: 'Risk', low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical', unknown: 'Not scored', breakdown: 'Risk breakdown', score: 'Score', factor: 'Factor', weight: 'Weight', contribution: 'Contribution' },
+  risk: { rules: 'rules', label: 'Risk', low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical', unknown: 'Not scored', breakdown: 'Risk breakdown', score: 'Score', factor: 'Factor', weight: 'Weight', contribution: 'Contribution' },
   alerts: {
     title: 'Alert queue',
     alerts: 'Alerts',
@@ -132,6 +132,7 @@ export const en = {
     case: 'Case',
     openCase: 'Open a case',
     history: 'Decisions',
+    due: 'due',
   },
   screening: {
     title: 'Screening',
@@ -183,6 +184,8 @@ export const en = {
   states: {
     submitted: 'Submitted', accepted: 'Accepted', rejected: 'Rejected', under_control: 'Under control', released: 'Released', not_released: 'Not released', passed_transit: 'Passed transit', exited: 'Exited', arrived: 'Arrived', unloading_remarks: 'Unloading remarks', discharged: 'Discharged', cancelled: 'Cancelled', incident: 'Incident', overdue: 'Overdue', held: 'Held',
   } as Record<string, string>,
+  riskOutcomes: { proceed: 'Proceed', review: 'Review', hold: 'Hold' } as Record<string, string>,
+  outcomes: { release: 'Release', inspect: 'Inspect', hold: 'Hold', seize: 'Seize', refer: 'Refer', false_positive: 'False positive' } as Record<string, string>,
   severities: { info: 'Info', low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' } as Record<string, string>,
   alertTypes: {
     'screening.hit': 'Sanctions list match',

@@ -111,6 +111,10 @@ export const MapPage = () => {
       paint: { 'circle-color': riskColour, 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
     });
     const markers = new Map<number, maplibregl.Marker>();
+    map.on('sourcedata', (event) => {
+      if (event.sourceId === 'movements' && event.isSourceLoaded && performance.getEntriesByName('caravan:movements-clustered').length === 0 && positions.current.size > 0) performance.mark('caravan:movements-clustered');
+    });
+    map.once('render', () => performance.mark('caravan:first-render'));
     map.on('idle', () => {
       syncClusterLabels(map, markers);
       let shown = 0;
@@ -146,6 +150,7 @@ export const MapPage = () => {
     if (!dirty.current || !current?.getSource('movements')) return;
     dirty.current = false;
     setData(current, 'movements', toFeatures(positions.current.values()));
+    performance.mark('caravan:movements-sent');
     setCount(positions.current.size);
   }, [map]);
   useEffect(() => {

@@ -12,31 +12,31 @@ import { useFetch } from '../lib/use-fetch.js';
 const TrackMap = lazy(() => import('../components/TrackMap.js').then((module) => ({ default: module.TrackMap })));
 
 interface RiskFactor {
-  name?: string;
-  factor?: string;
-  label?: string;
-  weight?: number;
-  contribution?: number;
-  score?: number;
-  [key: string]: unknown;
+  alertId: string;
+  type: string;
+  severity: string;
+  title: string;
+  weight: number;
+  severityFactor: number;
+  points: number;
+  contribution: number;
 }
 interface Risk {
   score: number;
-  band?: string;
-  factors?: RiskFactor[];
-}
-interface CaseDecision {
   outcome: string;
-  reason: string;
-  decidedBy?: string;
-  decidedAt?: string;
+  rulesVersion: number;
+  factors: RiskFactor[];
 }
 interface Case {
   id: string;
-  status: string;
   movementId: string;
-  decisions?: CaseDecision[];
-  decision?: CaseDecision | null;
+  type: string;
+  status: 'open' | 'decided';
+  alertIds: string[];
+  dueAt: string;
+  overdue: boolean;
+  decision: { outcome: string; reason: string; decidedBy: string; decidedAt: string } | null;
+  version: number;
 }
 interface GoodsCheck {
   itemIndex: number;
@@ -46,7 +46,7 @@ interface GoodsCheck {
 }
 
 const PARTY_ROLES = ['consignor', 'consignee', 'holderOfTheTransitProcedure', 'carrier', 'declarant'] as const;
-const OUTCOMES = ['release', 'hold', 'false_positive', 'escalate'] as const;
+const OUTCOMES = ['release', 'inspect', 'hold', 'seize', 'refer', 'false_positive'] as const;
 
 const fmt = (iso: string | null | undefined): string => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
 
@@ -187,23 +187,26 @@ const RiskBreakdown = ({ movementId }: { movementId: string }) => {
         <p className="muted">{risk.missing ? t.app.notAvailable : risk.error.message}</p>
       ) : risk.data ? (
         <>
-          <p><RiskBadge score={risk.data.score} /></p>
+          <p>
+            <RiskBadge score={risk.data.score} /> {label(t.riskOutcomes, risk.data.outcome)} · {t.risk.rules} v{risk.data.rulesVersion}
+          </p>
           <table className="grid">
             <thead>
               <tr>
                 <th scope="col">{t.risk.factor}</th>
+                <th scope="col">{t.alerts.severity}</th>
                 <th scope="col">{t.risk.weight}</th>
                 <th scope="col">{t.risk.contribution}</th>
               </tr>
             </thead>
             <tbody>
-              {(risk.data.factors ?? []).map((factor, index) => (
-                <tr key={index}>
-                  <td>{String(factor.label ?? factor.name ?? factor.factor ?? '')}</td>
-                  <td>{factor.weight ?? '—'}</td>
+              {risk.data.factors.map((factor) => (
+                <tr key={factor.alertId}>
+                  <td>{label(t.alertTypes, factor.type)} — {factor.title}</td>
+                  <td><SeverityBadge severity={factor.severity} /></td>
+                  <td>{factor.weight} × {factor.severityFactor}</td>
                   <td>
-                    <span className="bar" style={{ width: `${Math.min(100, Math.abs(factor.contribution ?? factor.score ?? 0))}%` }} />{' '}
-                    {(factor.contribution ?? factor.score ?? 0).toFixed(1)}
+                    <span className="bar" style={{ width: `${Math.min(100, Math.max(0, factor.contribution))}%` }} /> {factor.contribution.toFixed(1)}
                   </td>
                 </tr>
               ))}
@@ -236,9 +239,9 @@ const DecisionForm = ({ movementId, alertIds, onDecided }: { movementId: string;
     }
     setBusy(true);
     try {
-      const target = current ?? (await post<Case>('/cases', { movementId, alertIds }));
-      await post(`/cases/${target.id}/decision`, { outcome, reason: reason.trim() });
-      setDone(`${t.decision.recorded}: ${label(t.decision as unknown as Record<string, string>, outcome)}`);
+      const target = current && current.status === 'open' ? current : await post<Case>('/cases', { movementId, alertIds });
+      await post(`/cases/${target.id}/decision`, { outcome, reason: reason.trim(), version: target.version });
+      setDone(`${t.decision.recorded}: ${label(t.outcomes, outcome)}`);
       setReason('');
       cases.reload();
       onDecided();
@@ -249,16 +252,21 @@ const DecisionForm = ({ movementId, alertIds, onDecided }: { movementId: string;
     }
   };
 
-  const decisions = current?.decisions ?? (current?.decision ? [current.decision] : []);
+  const decisions = (cases.data?.items ?? []).flatMap((item) => (item.decision ? [item.decision] : []));
   return (
     <section aria-labelledby="decision-title" className="card decision">
       <h2 id="decision-title">{t.decision.title}</h2>
-      {current && <p className="muted">{t.decision.case} {current.id} · {current.status}</p>}
+      {current && (
+        <p className="muted">
+          {t.decision.case} {current.id} · {current.status} · {t.decision.due} {fmt(current.dueAt)}
+          {current.overdue && <span className="badge badge-critical"> {t.movement.overdue}</span>}
+        </p>
+      )}
       {decisions.length > 0 && (
         <ul>
           {decisions.map((decision, index) => (
             <li key={index}>
-              <strong>{decision.outcome}</strong> — {decision.reason} <span className="muted">{decision.decidedBy} {fmt(decision.decidedAt)}</span>
+              <strong>{label(t.outcomes, decision.outcome)}</strong> — {decision.reason} <span className="muted">{decision.decidedBy} {fmt(decision.decidedAt)}</span>
             </li>
           ))}
         </ul>
@@ -271,7 +279,7 @@ const DecisionForm = ({ movementId, alertIds, onDecided }: { movementId: string;
             <legend>{t.decision.outcome}</legend>
             {OUTCOMES.map((value) => (
               <label key={value} className="radio">
-                <input type="radio" name="outcome" value={value} checked={outcome === value} onChange={() => setOutcome(value)} /> {value.replace('_', ' ')}
+                <input type="radio" name="outcome" value={value} checked={outcome === value} onChange={() => setOutcome(value)} /> {label(t.outcomes, value)}
               </label>
             ))}
           </fieldset>

@@ -17,7 +17,7 @@ interface Filters {
   severity: string;
   corridor: string;
   age: Age;
-  sort: 'risk' | 'time';
+  sort: 'risk' | 'age';
 }
 
 const ageParams = (age: Age, now: number): { raisedFrom?: string; raisedTo?: string } => {
@@ -46,7 +46,7 @@ export const QueuePage = () => {
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
 
   const offices = useFetch<Page<Office>>('/offices');
-  const corridors = useFetch<GeoJSON.FeatureCollection>('/map/corridors');
+  const [corridorsSeen, setCorridorsSeen] = useState<string[]>([]);
   const path = useMemo(
     () =>
       `/alerts${query({
@@ -63,6 +63,15 @@ export const QueuePage = () => {
   );
   const alerts = useFetch<Page<Alert>>(path);
   const items = alerts.data?.items ?? [];
+
+  // Routes (departure office > destination country) are offered as they appear in the queue.
+  useEffect(() => {
+    const found = items.map((alert) => alert.corridor).filter((value): value is string => typeof value === 'string' && value !== '');
+    setCorridorsSeen((current) => {
+      const next = [...new Set([...current, ...found])].sort();
+      return next.length === current.length ? current : next;
+    });
+  }, [items]);
 
   useLive((event) => {
     if (event.topic === 'alert' || event.topic === 'case') setNow(Date.now());
@@ -123,7 +132,6 @@ export const QueuePage = () => {
   };
 
   const allSelected = items.length > 0 && items.every((alert) => selected.has(alert.id));
-  const corridorIds = (corridors.data?.features ?? []).map((feature) => String(feature.properties?.['id'] ?? ''));
 
   return (
     <section aria-labelledby="queue-title" className="queue">
@@ -160,7 +168,7 @@ export const QueuePage = () => {
           {t.alerts.corridor}
           <select value={filters.corridor} onChange={(event) => setFilter('corridor', event.target.value)}>
             <option value="">{t.alerts.any}</option>
-            {corridorIds.map((id) => (
+            {corridorsSeen.map((id) => (
               <option key={id} value={id}>{id}</option>
             ))}
           </select>
@@ -179,7 +187,7 @@ export const QueuePage = () => {
           {t.alerts.sortByRisk}
           <select value={filters.sort} onChange={(event) => setFilter('sort', event.target.value as Filters['sort'])}>
             <option value="risk">{t.alerts.sortByRisk}</option>
-            <option value="time">{t.alerts.sortByTime}</option>
+            <option value="age">{t.alerts.sortByTime}</option>
           </select>
         </label>
       </form>
@@ -216,6 +224,7 @@ export const QueuePage = () => {
               <th scope="col">{t.alerts.severity}</th>
               <th scope="col">{t.alerts.type}</th>
               <th scope="col">{t.alerts.summary}</th>
+              <th scope="col">{t.alerts.corridor}</th>
               <th scope="col">{t.alerts.assignee}</th>
               <th scope="col">{t.alerts.age}</th>
             </tr>
@@ -248,6 +257,7 @@ export const QueuePage = () => {
                     alert.title
                   )}
                 </td>
+                <td>{alert.corridor ?? '—'}</td>
                 <td>{alert.assignee ?? '—'}</td>
                 <td>{relative(alert.raisedAt ?? alert.observedAt, now)}</td>
               </tr>
