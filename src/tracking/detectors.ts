@@ -77,6 +77,8 @@ export interface PreparedMovement {
   releasedAtMs: number;
   completedAtMs: number;
   corridor: Point[][];
+  /** False when fewer than two itinerary offices have a known position. */
+  corridorKnown: boolean;
   itineraryCodes: Set<string>;
   /** Where the truck is expected to leave the watch: declared exits, else the destination. */
   endOffices: ItineraryOffice[];
@@ -108,6 +110,7 @@ export const prepareMovement = (context: MovementContext, env: Pick<DetectionEnv
     releasedAtMs: Date.parse(context.releasedAt),
     completedAtMs: context.completedAt ? Date.parse(context.completedAt) : Number.POSITIVE_INFINITY,
     corridor: env.corridors.for(context),
+    corridorKnown: context.itinerary.length >= 2,
     itineraryCodes: new Set(context.itinerary.map((o) => o.code)),
     endOffices: [...exits, ...destination],
     undeclared: NEIGHBOURS.flatMap((n, i) => (declared.has(n) ? [] : [i])),
@@ -548,7 +551,8 @@ export const observeMessage = (state: TrackState, movement: PreparedMovement, en
   checkFrozen(state, movement, env, raw, message.speedKmh, out);
   const fix = checkKinematics(state, movement, env, raw, out);
   if (!fix) return out;
-  const offCorridorKm = distanceToPolylinesKm(fix, movement.corridor);
+  // Without two placed offices there is no corridor to leave: judge borders and stops only.
+  const offCorridorKm = movement.corridorKnown ? distanceToPolylinesKm(fix, movement.corridor) : 0;
   checkCorridor(state, movement, env, fix, offCorridorKm, out);
   checkBorder(state, movement, env, fix, offCorridorKm, out);
   checkStop(state, movement, env, fix, out);

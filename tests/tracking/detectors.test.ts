@@ -92,6 +92,12 @@ describe('tracking detectors', () => {
     assert.ok(evidence.distanceFromCorridorKm > defaultThresholds.corridorHalfWidthKm);
   });
 
+  it('judge no deviation when the itinerary has too few placed offices to draw a corridor', () => {
+    const messages = drive(NUR_ZHOLY, [{ to: ALMATY }, { to: { lat: 45.2, lon: 76.0 } }]);
+    const lone = context({ itinerary: context().itinerary.slice(0, 1) });
+    assert.deepEqual(ofType(detectMovement(lone, messages, atEnd(messages, 1), env), 'route_deviation'), []);
+  });
+
   it('do not raise a deviation shorter than the grace period', () => {
     const out = { lat: 43.24 + 0.6, lon: 76.5 };
     const messages = drive(NUR_ZHOLY, [{ to: ALMATY }, { to: out }, { to: ALMATY }, { to: KORDAY }], { kmh: 90 });
