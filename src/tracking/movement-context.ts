@@ -22,6 +22,8 @@ export interface MovementContext {
   lrn: string;
   /** Offices in the order the goods must pass them: departure, transits, exits, destination. */
   itinerary: ItineraryOffice[];
+  /** Every office the declaration names, placed or not: who may see the movement (officer scope). */
+  officeCodes?: string[];
   /** Declared countries of routing (ISO-2), including departure and destination countries. */
   countriesOfRouting: string[];
   /** E-seal device ids declared on the movement's transport equipment. */

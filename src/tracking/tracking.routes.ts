@@ -91,9 +91,9 @@ export const registerTrackingRoutes = (api: Api, context: AppContext): void => {
     '/tracking/positions',
     {
       config: { permission: 'tracking:read' },
-      schema: { tags: ['tracking'], summary: 'The latest position of every movement on the road (live map)' },
+      schema: { tags: ['tracking'], summary: 'The latest position of every movement on the road (live map); an officer sees those touching their offices' },
     },
-    async () => ({ items: tracking.positions() }),
+    async (request) => ({ items: tracking.positions(scopeOf(principalOf(request))) }),
   );
 
   api.get(
@@ -102,11 +102,11 @@ export const registerTrackingRoutes = (api: Api, context: AppContext): void => {
       config: { permission: 'tracking:read' },
       schema: {
         tags: ['tracking'],
-        summary: "A device's latest messages, bound to a movement or not",
+        summary: "A device's latest messages, bound to a movement or not (an officer sees only those of movements touching their offices)",
         params: deviceParams,
         querystring: deviceQuery,
       },
     },
-    async (request) => ({ items: await tracking.deviceMessages(request.params.deviceId, request.query.limit) }),
+    async (request) => ({ items: await tracking.deviceMessages(request.params.deviceId, request.query.limit, scopeOf(principalOf(request))) }),
   );
 };

@@ -3,7 +3,7 @@ import type { AlertService } from '../alerts/alert.service.js';
 import type { Db } from '../db/db.js';
 import { electronicSealDevices } from '../movements/declaration.js';
 import { limitInstant, type Movement, type MovementEvent } from '../movements/movement.js';
-import type { MovementObserver } from '../movements/movement.service.js';
+import { type MovementObserver, type OfficeScope, officesTouched } from '../movements/movement.service.js';
 import type { Clock } from '../shared/clock.js';
 import { type FieldIssue, validationError } from '../shared/errors.js';
 import type { Notifier } from '../shared/notifier.js';
@@ -87,6 +87,9 @@ const skewFromEnvironment = (): number => {
   }
   return seconds;
 };
+
+const inScope = (context: MovementContext, scope: OfficeScope): boolean =>
+  scope.offices === 'all' || (context.officeCodes ?? context.itinerary.map((o) => o.code)).some((code) => scope.offices.includes(code));
 
 const SCORE: Record<Severity, number> = { low: 0.3, medium: 0.6, high: 0.8, critical: 0.95 };
 const MINUTE = 60_000;
@@ -172,6 +175,7 @@ export class TrackingService {
       movementId: movement.id,
       lrn: movement.lrn,
       itinerary: itineraryOf(movement.declaration, (code) => this.deps.geo.offices.byCode.get(code)),
+      officeCodes: officesTouched(movement.declaration),
       countriesOfRouting: movement.declaration.countriesOfRouting,
       deviceIds,
       releasedAt: new Date(event.time).toISOString(),
@@ -429,17 +433,28 @@ export class TrackingService {
     };
   }
 
-  /** Messages of a device, bound or not: what an unbound device sent is kept and visible here. */
-  async deviceMessages(deviceId: string, limit = 500): Promise<StoredMessage[]> {
-    return new TrackingRepository(this.deps.db).messagesOfDevice(deviceId, limit);
+  /**
+   * Messages of a device, bound or not: what an unbound device sent is kept and visible here. A caller
+   * limited to some offices sees only the messages of movements touching them.
+   */
+  async deviceMessages(deviceId: string, limit = 500, scope: OfficeScope = { offices: 'all' }): Promise<StoredMessage[]> {
+    const repository = new TrackingRepository(this.deps.db);
+    const messages = await repository.messagesOfDevice(deviceId, limit);
+    if (scope.offices === 'all') return messages;
+    const visible = new Map<string, boolean>();
+    for (const movementId of new Set(messages.flatMap((m) => (m.movementId ? [m.movementId] : [])))) {
+      const stored = await repository.context(movementId);
+      visible.set(movementId, stored !== undefined && inScope(stored.context, scope));
+    }
+    return messages.filter((m) => m.movementId !== null && visible.get(m.movementId) === true);
   }
 
-  /** The latest trusted position of every movement on the road, for the live map. */
-  positions(): { movementId: string; lrn: string; time: string; lat: number; lon: number; lastMessageAt: string }[] {
+  /** The latest trusted position of every movement on the road (within the caller's offices), for the live map. */
+  positions(scope: OfficeScope = { offices: 'all' }): { movementId: string; lrn: string; time: string; lat: number; lon: number; lastMessageAt: string }[] {
     const out = [];
     for (const [movementId, watched] of this.watched) {
       const fix = watched.state.trusted;
-      if (!fix || watched.movement.context.phase !== 'released') continue;
+      if (!fix || watched.movement.context.phase !== 'released' || !inScope(watched.movement.context, scope)) continue;
       out.push({
         movementId,
         lrn: watched.movement.context.lrn,

@@ -60,6 +60,16 @@ describe('tracking HTTP API', () => {
 
     const positions = await inject({ method: 'GET', url: '/api/v1/tracking/positions' });
     assert.deepEqual((positions.json() as { items: { movementId: string; lat: number }[] }).items.map((p) => [p.movementId, p.lat]), [[movementId, 44.1213]]);
+    // An officer sees the movements touching their offices only, on the map and in a device's messages.
+    const elsewhere = injectWith(app, await authHeaders(context, 'officer', ['KZ000129']));
+    const atExit = injectWith(app, await authHeaders(context, 'officer', ['KZ000108']));
+    const positionsOf = async (caller: typeof inject) => ((await caller({ method: 'GET', url: '/api/v1/tracking/positions' })).json() as { items: unknown[] }).items.length;
+    assert.equal(await positionsOf(elsewhere), 0);
+    assert.equal(await positionsOf(atExit), 1);
+    const messagesOf = async (caller: typeof inject) => ((await caller({ method: 'GET', url: '/api/v1/tracking/devices/ES-KZ-0004711/messages' })).json() as { items: unknown[] }).items.length;
+    assert.equal(await messagesOf(elsewhere), 0);
+    assert.equal(await messagesOf(atExit), 3);
+    assert.equal((await elsewhere({ method: 'GET', url: `/api/v1/movements/${movementId}/track` })).statusCode, 404);
 
     const array = await inject({ method: 'POST', url: '/api/v1/telemetry', payload: JSON.stringify([JSON.parse(lines[1]!)]), headers: { 'content-type': 'application/json' } });
     assert.deepEqual(array.json(), { accepted: 0, duplicates: 1, rejected: [] });
