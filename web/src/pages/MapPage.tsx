@@ -5,10 +5,10 @@ import { useSearchParams } from 'react-router-dom';
 import { setData, useBaseMap } from '../components/BaseMap.js';
 import { MovementPanel } from '../components/MovementPanel.js';
 import { t } from '../i18n/index.js';
-import { get } from '../lib/api.js';
+import { get, query } from '../lib/api.js';
 import { useLive } from '../lib/live.js';
 import { RISK_COLOURS } from '../lib/risk.js';
-import type { Office, Position } from '../lib/types.js';
+import type { Alert, Office, Page, Position } from '../lib/types.js';
 import { addSelectionLayers } from '../components/selection-layers.js';
 
 const riskColour: maplibregl.ExpressionSpecification = [
@@ -25,13 +25,22 @@ const riskColour: maplibregl.ExpressionSpecification = [
   RISK_COLOURS.critical,
 ];
 
-const toFeatures = (positions: Iterable<Position>): GeoJSON.FeatureCollection<GeoJSON.Point> => {
+/** Risk of the movements with open alerts; `rest` is what every other movement scores (0 when the list was complete). */
+interface RiskTable {
+  byMovement: Map<string, number>;
+  rest: number | null;
+}
+
+/** Open alerts, riskiest first; one page covers the movements that matter most on the map. */
+const RISK_PAGE = 500;
+
+const toFeatures = (positions: Iterable<Position>, risks: RiskTable): GeoJSON.FeatureCollection<GeoJSON.Point> => {
   const features: GeoJSON.Feature<GeoJSON.Point>[] = [];
   for (const position of positions) {
     features.push({
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [position.lon, position.lat] },
-      properties: { id: position.movementId, lrn: position.lrn, risk: position.risk ?? null },
+      properties: { id: position.movementId, lrn: position.lrn, risk: risks.byMovement.get(position.movementId) ?? position.risk ?? risks.rest },
     });
   }
   return { type: 'FeatureCollection', features };
@@ -64,6 +73,8 @@ export const MapPage = () => {
   const container = useRef<HTMLDivElement>(null);
   const positions = useRef(new Map<string, Position>());
   const dirty = useRef(false);
+  const risks = useRef<RiskTable>({ byMovement: new Map(), rest: null });
+  const [riskTick, setRiskTick] = useState(0);
   const [count, setCount] = useState<number | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [search, setSearch] = useSearchParams();
@@ -83,7 +94,7 @@ export const MapPage = () => {
     dirty.current = false;
     map.addSource('movements', {
       type: 'geojson',
-      data: toFeatures(positions.current.values()),
+      data: toFeatures(positions.current.values(), risks.current),
       cluster: true,
       clusterRadius: 45,
       clusterMaxZoom: 9,
@@ -149,7 +160,7 @@ export const MapPage = () => {
     const current = map.current;
     if (!dirty.current || !current?.getSource('movements')) return;
     dirty.current = false;
-    setData(current, 'movements', toFeatures(positions.current.values()));
+    setData(current, 'movements', toFeatures(positions.current.values(), risks.current));
     performance.mark('caravan:movements-sent');
     setCount(positions.current.size);
   }, [map]);
@@ -174,7 +185,30 @@ export const MapPage = () => {
     return () => controller.abort();
   }, [flush]);
 
+  // Alerts and decisions change risk; refetching the riskiest page at most every few seconds keeps colours current.
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => {
+      get<Page<Alert>>(`/alerts${query({ status: 'open', sort: 'risk', limit: RISK_PAGE })}`, controller.signal)
+        .then((answer) => {
+          const byMovement = new Map<string, number>();
+          for (const alert of answer.items) {
+            if (alert.movementId && typeof alert.risk === 'number') byMovement.set(alert.movementId, Math.max(alert.risk, byMovement.get(alert.movementId) ?? 0));
+          }
+          risks.current = { byMovement, rest: answer.nextCursor === null ? 0 : null };
+          dirty.current = true;
+          flush();
+        })
+        .catch(() => undefined);
+    }, riskTick === 0 ? 0 : 3000);
+    return () => {
+      controller.abort();
+      window.clearTimeout(timer);
+    };
+  }, [riskTick, flush]);
+
   useLive((event) => {
+    if (event.topic === 'alert' || event.topic === 'case') setRiskTick((value) => value + 1);
     if (event.topic !== 'position') return;
     const { lat, lon, lrn, time } = event.data;
     if (typeof lat !== 'number' || typeof lon !== 'number') return;
