@@ -17,7 +17,7 @@ if (skip) {
 mkdirSync(out, { recursive: true });
 console.log('building the UI and seeding a server (about a minute)…');
 await buildWeb();
-const server = await startServer({ movements: 80, hours: 30 });
+const server = await startServer({ movements: 36, hours: 26 });
 const accounts = {};
 for (const role of ['analyst', 'officer', 'admin']) accounts[role] = await createAccount(server.context, role);
 const browser = await launchBrowser();

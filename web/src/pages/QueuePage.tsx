@@ -184,7 +184,7 @@ export const QueuePage = () => {
           </select>
         </label>
         <label>
-          {t.alerts.sortByRisk}
+          {t.alerts.sort}
           <select value={filters.sort} onChange={(event) => setFilter('sort', event.target.value as Filters['sort'])}>
             <option value="risk">{t.alerts.sortByRisk}</option>
             <option value="age">{t.alerts.sortByTime}</option>
