@@ -121,6 +121,79 @@ const Lists = () => {
   );
 };
 
+interface ControlListVersion {
+  listId: string;
+  version: number;
+  name: string;
+  source: string;
+  entryCount: number;
+  importedBy: string;
+  importedAt: string;
+}
+interface ControlListDiff {
+  from: number;
+  to: number;
+  changes: { code: string; change: 'added' | 'removed' | 'changed' }[];
+}
+
+const ControlListDiffSummary = ({ listId }: { listId: string }) => {
+  const diff = useFetch<ControlListDiff>(`/control-lists/${encodeURIComponent(listId)}/diff`);
+  if (diff.error) return <Unavailable error={diff.error} missing={diff.missing} />;
+  if (!diff.data) return <span>{t.app.loading}</span>;
+  const count = (kind: string) => diff.data!.changes.filter((change) => change.change === kind).length;
+  return (
+    <details>
+      <summary>
+        v{diff.data.from} → v{diff.data.to}: {count('added')} {t.admin.added}, {count('removed')} {t.admin.removed}, {count('changed')} {t.admin.changed}
+      </summary>
+      <ul className="small">
+        {diff.data.changes.slice(0, 100).map((change) => (
+          <li key={`${change.change}:${change.code}`}>{change.change} <code>{change.code}</code></li>
+        ))}
+      </ul>
+    </details>
+  );
+};
+
+const ControlLists = () => {
+  const versions = useFetch<{ items: ControlListVersion[] }>('/control-lists');
+  const latest = new Map<string, ControlListVersion>();
+  for (const version of versions.data?.items ?? []) {
+    const current = latest.get(version.listId);
+    if (!current || version.version > current.version) latest.set(version.listId, version);
+  }
+  return (
+    <section className="card" aria-labelledby="control-lists-title">
+      <h2 id="control-lists-title">{t.admin.controlLists}</h2>
+      <Unavailable error={versions.error} missing={versions.missing} />
+      {versions.data && (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th scope="col">{t.screening.list}</th>
+              <th scope="col">{t.admin.version}</th>
+              <th scope="col">{t.admin.loaded}</th>
+              <th scope="col">{t.admin.entries}</th>
+              <th scope="col">{t.admin.lastDiff}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...latest.values()].map((version) => (
+              <tr key={version.listId}>
+                <td>{version.name} <span className="muted small">{version.source}</span></td>
+                <td>v{version.version}</td>
+                <td>{version.importedAt} · {version.importedBy}</td>
+                <td>{version.entryCount}</td>
+                <td><ControlListDiffSummary listId={version.listId} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+};
+
 const RuleWeights = () => {
   const rules = useFetch<Rules>('/risk/rules');
   const [text, setText] = useState('');
@@ -160,6 +233,7 @@ export const AdminPage = () => (
     <h1 id="admin-title">{t.admin.title}</h1>
     <Users />
     <Lists />
+    <ControlLists />
     <RuleWeights />
   </section>
 );

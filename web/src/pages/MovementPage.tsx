@@ -40,9 +40,8 @@ interface Case {
 }
 interface GoodsCheck {
   itemIndex: number;
-  hits?: { list?: string; entry?: string; reason?: string; [key: string]: unknown }[];
-  hints?: (string | { message?: string; [key: string]: unknown })[];
-  [key: string]: unknown;
+  hits: { list: string; entry: string; tier: string; reason: string; prohibitedFor: string[] }[];
+  hints: { kind: string; message: string; suggestedCodes?: { hs6: string; description: string; controlled: string | null }[] }[];
 }
 
 const PARTY_ROLES = ['consignor', 'consignee', 'holderOfTheTransitProcedure', 'carrier', 'declarant'] as const;
@@ -134,7 +133,10 @@ const Goods = ({ declaration, movementId, alerts }: { declaration: Declaration; 
                   <td>{item.countryOfOrigin ?? '—'}</td>
                   <td>
                     {(check?.hits ?? []).map((hit, i) => (
-                      <p key={i}>{[hit.list, hit.entry, hit.reason].filter(Boolean).join(' · ')}</p>
+                      <p key={i}>
+                        <strong>{hit.list}</strong> {hit.entry} ({hit.tier}) — {hit.reason}
+                        {hit.prohibitedFor.length > 0 && <span className="badge badge-critical"> {t.movement.prohibitedFor} {hit.prohibitedFor.join(', ')}</span>}
+                      </p>
                     ))}
                     {itemAlerts.filter((alert) => alert.type !== 'goods.misdeclared').map((alert) => (
                       <p key={alert.id}><SeverityBadge severity={alert.severity} /> {alert.title}</p>
@@ -142,11 +144,22 @@ const Goods = ({ declaration, movementId, alerts }: { declaration: Declaration; 
                   </td>
                   <td>
                     {(check?.hints ?? []).map((hint, i) => (
-                      <p key={i}>{typeof hint === 'string' ? hint : hint.message ?? JSON.stringify(hint)}</p>
+                      <div key={i}>
+                        <p>{hint.message}</p>
+                        {hint.suggestedCodes && hint.suggestedCodes.length > 0 && (
+                          <ul className="small">
+                            {hint.suggestedCodes.map((code) => (
+                              <li key={code.hs6}>
+                                <code>{code.hs6}</code> {code.description}
+                                {code.controlled && <span className="badge badge-high"> {code.controlled}</span>}
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </div>
                     ))}
-                    {itemAlerts.filter((alert) => alert.type === 'goods.misdeclared').map((alert) => (
-                      <p key={alert.id}>{alert.title}</p>
-                    ))}
+                    {(check?.hints ?? []).length === 0 &&
+                      itemAlerts.filter((alert) => alert.type === 'goods.misdeclared').map((alert) => <p key={alert.id}>{alert.title}</p>)}
                   </td>
                 </tr>
               );
