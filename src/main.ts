@@ -4,6 +4,7 @@ import { CaseService } from './cases/case.service.js';
 import type { Config } from './config.js';
 import { connect } from './db/connect.js';
 import type { Db } from './db/db.js';
+import { GoodsControlService } from './goods/goods.service.js';
 import { loadNomenclature, type Nomenclature } from './goods/nomenclature.js';
 import { MovementService } from './movements/movement.service.js';
 import { OfficeService } from './offices/office.service.js';
@@ -31,6 +32,7 @@ export interface AppContext {
   nomenclature: Nomenclature;
   offices: OfficeService;
   movements: MovementService;
+  goods: GoodsControlService;
   alerts: AlertService;
   notifier: Notifier;
   users: UserService;
@@ -69,6 +71,9 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       },
     });
     const alerts = new AlertService({ db, clock, ids });
+    const goods = new GoodsControlService({ db, clock, nomenclature, offices, alerts, referenceDir: config.referenceDir });
+    await goods.start();
+    movements.observe(goods.observer);
     const users = new UserService({ db, clock, ids, officeExists: (code) => offices.exists(code) });
     const audit = new AuditService({ db, clock, ids });
     const risk = new RiskService({ db, clock });
@@ -85,6 +90,7 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
     return {
       config, db, clock, ids, nomenclature, offices, movements, alerts, tracking,
       notifier,
+      goods,
       users,
       audit,
       risk,

@@ -3,6 +3,7 @@ import { isDomainError } from '../shared/errors.js';
 import { auditCommand } from './audit.js';
 import { demoCommand } from './demo.js';
 import { eventsCommand } from './events.js';
+import { controlListsCommand, goodsCommand } from './goods.js';
 import { migrateCommand } from './migrate.js';
 import { listsCommand } from './lists.js';
 import { screenCommand } from './screen.js';
@@ -34,6 +35,8 @@ const commands: Command[] = [
   screenCommand(),
   movementsCommand(),
   eventsCommand(),
+  goodsCommand(),
+  controlListsCommand(),
   simulateCommand(),
   evaluateCommand(),
   telemetryCommand(),

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { registerAlertRoutes } from '../alerts/alert.routes.js';
 import { registerCaseRoutes } from '../cases/case.routes.js';
+import { registerGoodsRoutes } from '../goods/goods.routes.js';
 import type { AppContext } from '../main.js';
 import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
@@ -70,6 +71,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
         { name: 'offices', description: 'Customs offices and border crossings' },
         { name: 'alerts', description: 'The alert queue and movement risk' },
         { name: 'cases', description: 'Cases and decisions' },
+        { name: 'goods', description: 'HS nomenclature, control lists, goods checks' },
         { name: 'tracking', description: 'E-seal telemetry, tracks and live positions' },
         { name: 'live', description: 'Server-sent events for the live views' },
       ],
@@ -86,6 +88,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
       registerOfficeRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerAlertRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerCaseRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerGoodsRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerMovementRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerTrackingRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerStreamRoutes(api.withTypeProvider<ZodTypeProvider>(), context);

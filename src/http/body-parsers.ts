@@ -45,7 +45,7 @@ export const registerBodyParsers = (app: FastifyInstance): void => {
     }
   });
   app.addContentTypeParser(
-    ['application/xml', 'text/xml', 'application/x-ndjson', 'application/ndjson', 'text/plain'],
+    ['application/xml', 'text/xml', 'application/x-ndjson', 'application/ndjson', 'text/plain', 'text/csv'],
     { parseAs: 'string' },
     (request, body, done) => {
       request.rawBody = body as string;

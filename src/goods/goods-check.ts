@@ -1,0 +1,148 @@
+import type { GoodsItem } from '../movements/declaration.js';
+import type { Candidate, GoodsClassifier } from './classifier.js';
+import type { ControlEntry } from './control-list.js';
+
+export interface ActiveList {
+  listId: string;
+  name: string;
+  version: number;
+  entries: readonly ControlEntry[];
+}
+
+/** Where a movement goes: every country it touches or heads toward, and the day it is checked for. */
+export interface RouteContext {
+  date: string;
+  countries: string[];
+}
+
+export interface ListHit {
+  list: string;
+  listId: string;
+  version: number;
+  entry: string;
+  tier: string;
+  reason: string;
+  legalReference: string;
+  /** Countries of this route the restriction is about; empty when it applies to every route. */
+  prohibitedFor: string[];
+}
+
+export interface GoodsHint {
+  kind: 'misdeclared' | 'value_anomaly' | 'mass_inconsistent' | 'zero_value';
+  message: string;
+  suggestedCodes?: { hs6: string; description: string; words: string[]; controlled: string | null; prohibitedFor: string[] }[];
+  details?: Record<string, unknown>;
+}
+
+export interface ItemCheck {
+  itemIndex: number;
+  hsCode: string;
+  hs6: string;
+  /** Control lists the declared code is on, and whether this route is prohibited. */
+  hits: ListHit[];
+  hints: GoodsHint[];
+}
+
+/**
+ * Unit values (value per kg) of stored items of one HS-6, on a log scale, because prices spread by
+ * factors, not by amounts: median and median absolute deviation of ln(value/kg).
+ */
+export interface UnitValueStats {
+  count: number;
+  median: number;
+  mad: number;
+}
+
+/** Below this many comparable items a unit value is not judged. */
+export const MIN_COMPARABLES = 8;
+/** Robust z-score (MAD × 1.4826 as σ) beyond which a unit value is flagged. */
+export const VALUE_ANOMALY_Z = 4;
+/** σ is never taken below this (ln units): a flag always means at least a factor of e^(4×0.35) ≈ 4. */
+export const MIN_LOG_SIGMA = 0.35;
+
+const isActive = (entry: ControlEntry, date: string) => (!entry.effectiveFrom || entry.effectiveFrom <= date) && (!entry.effectiveTo || date <= entry.effectiveTo);
+
+export const listHits = (code: string, lists: readonly ActiveList[], route: RouteContext): ListHit[] =>
+  lists.flatMap((list) =>
+    list.entries
+      .filter((entry) => code.startsWith(entry.code) && isActive(entry, route.date))
+      .map((entry) => ({
+        list: list.name,
+        listId: list.listId,
+        version: list.version,
+        entry: entry.code,
+        tier: entry.tier,
+        reason: entry.reason,
+        legalReference: entry.legalReference,
+        prohibitedFor: entry.appliesTo.length === 0 ? route.countries : entry.appliesTo.filter((country) => route.countries.includes(country)),
+      })),
+  );
+
+/**
+ * The hint that matters: the description reads like a controlled item, the declared code is not on that
+ * list entry. A suggestion needs trade-term evidence (not only shared nomenclature words) and must differ
+ * in heading, so a declarant choosing between sibling subheadings is not flagged.
+ */
+const misdeclaration = (item: GoodsItem, hs6: string, candidates: Candidate[], lists: readonly ActiveList[], route: RouteContext, ownHits: ListHit[]): GoodsHint | null => {
+  const strong = candidates.filter((candidate) => candidate.evidence.some((evidence) => evidence.via === 'trade term') && candidate.hs6.slice(0, 4) !== hs6.slice(0, 4));
+  const controlled = strong
+    .map((candidate) => ({ candidate, hits: listHits(candidate.hs6, lists, route).filter((hit) => !ownHits.some((own) => own.listId === hit.listId && own.entry === hit.entry)) }))
+    .filter(({ hits }) => hits.length > 0);
+  if (controlled.length === 0) return null;
+  const best = controlled[0]!;
+  const firstHit = best.hits[0]!;
+  return {
+    kind: 'misdeclared',
+    message: `"${item.description}" reads like ${best.candidate.hs6} (${best.candidate.description.slice(0, 80)}) — ${firstHit.list} ${firstHit.tier}${
+      firstHit.prohibitedFor.length > 0 ? `, prohibited for ${firstHit.prohibitedFor.join(', ')} on this route` : ''
+    } — but is declared under ${hs6}`,
+    suggestedCodes: controlled.slice(0, 3).map(({ candidate, hits }) => ({
+      hs6: candidate.hs6,
+      description: candidate.description,
+      words: candidate.evidence.map((evidence) => evidence.word),
+      controlled: `${hits[0]!.list} ${hits[0]!.tier}`,
+      prohibitedFor: hits[0]!.prohibitedFor,
+    })),
+  };
+};
+
+export const checkItem = (
+  item: GoodsItem,
+  itemIndex: number,
+  context: { lists: readonly ActiveList[]; route: RouteContext; classifier: GoodsClassifier; stats?: UnitValueStats | undefined },
+): ItemCheck => {
+  const code = item.hsCode.replace(/[\s.]/g, '');
+  const hs6 = code.slice(0, 6);
+  const hits = listHits(code, context.lists, context.route);
+  const hints: GoodsHint[] = [];
+  const hint = misdeclaration(item, hs6, context.classifier.classify(item.description, 5), context.lists, context.route, hits);
+  if (hint) hints.push(hint);
+  if (item.netMass !== undefined && item.netMass > item.grossMass) {
+    hints.push({ kind: 'mass_inconsistent', message: `net mass ${item.netMass} kg is above gross mass ${item.grossMass} kg`, details: { netMass: item.netMass, grossMass: item.grossMass } });
+  }
+  const value = item.value?.amount;
+  if (value !== undefined && value <= 0) hints.push({ kind: 'zero_value', message: 'declared value is zero', details: { value } });
+  const mass = item.netMass ?? item.grossMass;
+  if (value !== undefined && value > 0 && mass > 0 && context.stats && context.stats.count >= MIN_COMPARABLES) {
+    const unitValue = value / mass;
+    const sigma = Math.max(context.stats.mad * 1.4826, MIN_LOG_SIGMA);
+    const z = (Math.log(unitValue) - context.stats.median) / sigma;
+    if (Math.abs(z) >= VALUE_ANOMALY_Z) {
+      const typical = Math.exp(context.stats.median);
+      hints.push({
+        kind: 'value_anomaly',
+        message: `${unitValue.toFixed(2)} ${item.value?.currency ?? ''}/kg is ${(z > 0 ? unitValue / typical : typical / unitValue).toFixed(1)}× ${z > 0 ? 'above' : 'below'} the typical ${typical.toFixed(2)}/kg of ${context.stats.count} stored items under ${hs6}`,
+        details: { unitValue, typicalUnitValue: typical, comparables: context.stats.count, robustZ: Math.round(z * 10) / 10 },
+      });
+    }
+  }
+  return { itemIndex, hsCode: code, hs6, hits, hints };
+};
+
+export const robustStats = (values: readonly number[]): UnitValueStats => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = (list: number[]) => (list.length === 0 ? 0 : list.length % 2 ? list[(list.length - 1) / 2]! : (list[list.length / 2 - 1]! + list[list.length / 2]!) / 2);
+  const median = middle(sorted);
+  const mad = middle(sorted.map((value) => Math.abs(value - median)).sort((a, b) => a - b));
+  return { count: sorted.length, median, mad };
+};

@@ -1,0 +1,254 @@
+import { fileURLToPath } from 'node:url';
+import type { Finding } from '../alerts/alert.js';
+import type { AlertService } from '../alerts/alert.service.js';
+import type { Db } from '../db/db.js';
+import type { Declaration, GoodsItem } from '../movements/declaration.js';
+import type { MovementObserver, StoredDeclaration } from '../movements/movement.service.js';
+import type { OfficeService } from '../offices/office.service.js';
+import type { Clock } from '../shared/clock.js';
+import { notFound } from '../shared/errors.js';
+import { GoodsClassifier } from './classifier.js';
+import { CHPL_LIST_ID, type ControlEntry, type ControlListContent, diffEntries, type ListChange, loadChpl } from './control-list.js';
+import { type ActiveList, checkItem, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
+import type { Nomenclature } from './nomenclature.js';
+
+export const RULE_VERSION = '1';
+const VOCABULARY_FILE = fileURLToPath(new URL('./trade-vocabulary.yaml', import.meta.url));
+/** How many recent unit values per HS-6 the anomaly check compares against. */
+const STATS_WINDOW = 500;
+
+export interface ListVersionSummary {
+  listId: string;
+  version: number;
+  name: string;
+  source: string;
+  entryCount: number;
+  importedBy: string;
+  importedAt: string;
+}
+
+interface VersionRow {
+  list_id: string;
+  version: number;
+  name: string;
+  source: string;
+  entries: string;
+  entry_count: number;
+  imported_by: string;
+  imported_at: string;
+}
+
+const summary = (row: VersionRow): ListVersionSummary => ({
+  listId: row.list_id,
+  version: Number(row.version),
+  name: row.name,
+  source: row.source,
+  entryCount: Number(row.entry_count),
+  importedBy: row.imported_by,
+  importedAt: row.imported_at,
+});
+
+/**
+ * Goods control: every goods item of every stored movement is checked against the control lists in
+ * force for its date and route, and its description and value against what the code says; findings
+ * become alerts in the same transaction as the declaration.
+ */
+export class GoodsControlService {
+  readonly classifier: GoodsClassifier;
+  private active: ActiveList[] = [];
+  private readonly unitValues = new Map<string, number[]>();
+
+  constructor(
+    private readonly deps: { db: Db; clock: Clock; nomenclature: Nomenclature; offices: OfficeService; alerts: AlertService; referenceDir: string },
+  ) {
+    this.classifier = new GoodsClassifier(deps.nomenclature, VOCABULARY_FILE);
+  }
+
+  /** Loads the CHPL as the first version of its list when the store has none, then the lists in force. */
+  async start(): Promise<void> {
+    const chpl = await this.deps.db.get('SELECT 1 AS found FROM control_list_versions WHERE list_id = ?', [CHPL_LIST_ID]);
+    if (!chpl) await this.importList(loadChpl(this.deps.referenceDir), 'caravan');
+    await this.reload();
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await this.deps.db.all<VersionRow>(
+      `SELECT v.* FROM control_list_versions v
+       WHERE v.version = (SELECT MAX(version) FROM control_list_versions w WHERE w.list_id = v.list_id) ORDER BY v.list_id`,
+    );
+    this.active = rows.map((row) => ({ listId: row.list_id, name: row.name, version: Number(row.version), entries: JSON.parse(row.entries) as ControlEntry[] }));
+  }
+
+  /** A new version of a list when its entries changed; the same content again changes nothing. */
+  async importList(content: ControlListContent, actor: string): Promise<{ version: ListVersionSummary; changes: ListChange[]; unchanged: boolean }> {
+    const result = await this.deps.db.transaction(async (tx) => {
+      const previous = await tx.get<VersionRow>('SELECT * FROM control_list_versions WHERE list_id = ? ORDER BY version DESC LIMIT 1', [content.listId]);
+      const changes = diffEntries(previous ? (JSON.parse(previous.entries) as ControlEntry[]) : [], content.entries);
+      if (previous && changes.length === 0) return { version: summary(previous), changes, unchanged: true };
+      const row: VersionRow = {
+        list_id: content.listId,
+        version: Number(previous?.version ?? 0) + 1,
+        name: content.name,
+        source: content.source,
+        entries: JSON.stringify(content.entries),
+        entry_count: content.entries.length,
+        imported_by: actor,
+        imported_at: this.deps.clock.now().toISOString(),
+      };
+      await tx.run(
+        'INSERT INTO control_list_versions (list_id, version, name, source, entries, entry_count, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [row.list_id, row.version, row.name, row.source, row.entries, row.entry_count, row.imported_by, row.imported_at],
+      );
+      return { version: summary(row), changes, unchanged: false };
+    });
+    await this.reload();
+    return result;
+  }
+
+  /** The list entries in force today that a code (or any code under a chapter or heading) falls under. */
+  controlsFor(code: string): ListHit[] {
+    const today = this.deps.clock.now().toISOString().slice(0, 10);
+    const route = { date: today, countries: [] };
+    const direct = listHits(code, this.active, route);
+    const below = code.length < 6 ? this.active.flatMap((list) => list.entries.filter((entry) => entry.code.startsWith(code)).flatMap((entry) => listHits(entry.code, [list], route))) : [];
+    return [...direct, ...below.filter((hit) => !direct.some((known) => known.listId === hit.listId && known.entry === hit.entry))];
+  }
+
+  lists(): ListVersionSummary[] {
+    return this.active.map((list) => ({ listId: list.listId, version: list.version, name: list.name, source: '', entryCount: list.entries.length, importedBy: '', importedAt: '' }));
+  }
+
+  async versions(listId?: string): Promise<ListVersionSummary[]> {
+    const rows = await this.deps.db.all<VersionRow>(
+      `SELECT * FROM control_list_versions ${listId ? 'WHERE list_id = ?' : ''} ORDER BY list_id, version DESC`,
+      listId ? [listId] : [],
+    );
+    return rows.map(summary);
+  }
+
+  /** What changed between two versions of a list (default: the latest against the one before). */
+  async diff(listId: string, from?: number, to?: number): Promise<{ listId: string; from: number; to: number; changes: ListChange[] }> {
+    const rows = await this.deps.db.all<VersionRow>('SELECT * FROM control_list_versions WHERE list_id = ? ORDER BY version', [listId]);
+    if (rows.length === 0) throw notFound('Control list', listId);
+    const target = to ?? Number(rows.at(-1)!.version);
+    const base = from ?? target - 1;
+    const entriesOf = (version: number) => {
+      const row = rows.find((candidate) => Number(candidate.version) === version);
+      if (!row && version > 0) throw notFound('Control list version', `${listId} v${version}`);
+      return row ? (JSON.parse(row.entries) as ControlEntry[]) : [];
+    };
+    return { listId, from: base, to: target, changes: diffEntries(entriesOf(base), entriesOf(target)) };
+  }
+
+  /** Every country the movement touches or heads toward: routing, destination, and where its offices lead. */
+  routeOf(declaration: Declaration, date: string): RouteContext {
+    const countries = new Set(declaration.countriesOfRouting);
+    const officeCountries = (code: string) => {
+      if (!this.deps.offices.exists(code)) return;
+      const office = this.deps.offices.get(code);
+      countries.add(office.country);
+      if (office.neighbour) countries.add(office.neighbour);
+    };
+    officeCountries(declaration.officeOfDestination);
+    for (const code of [...declaration.officesOfExit, ...declaration.officesOfTransit]) officeCountries(code);
+    return { date, countries: [...countries].sort() };
+  }
+
+  private async statsFor(db: Db, hs6: string): Promise<UnitValueStats | undefined> {
+    let values = this.unitValues.get(hs6);
+    if (!values) {
+      const rows = await db.all<{ unit_value: number }>('SELECT unit_value FROM goods_unit_values WHERE hs6 = ? LIMIT ?', [hs6, STATS_WINDOW]);
+      values = rows.map((row) => Math.log(Number(row.unit_value)));
+      this.unitValues.set(hs6, values);
+    }
+    return values.length > 0 ? robustStats(values) : undefined;
+  }
+
+  /** Checks items for a route without storing anything (the `check` API and CLI). */
+  async check(items: readonly GoodsItem[], route: RouteContext): Promise<ItemCheck[]> {
+    const checks: ItemCheck[] = [];
+    for (const [index, item] of items.entries()) {
+      checks.push(checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats: await this.statsFor(this.deps.db, item.hsCode.slice(0, 6)) }));
+    }
+    return checks;
+  }
+
+  async forMovement(movementId: string): Promise<ItemCheck[]> {
+    const rows = await this.deps.db.all<{ result: string }>('SELECT result FROM goods_checks WHERE movement_id = ? ORDER BY item_index', [movementId]);
+    return rows.map((row) => JSON.parse(row.result) as ItemCheck);
+  }
+
+  readonly observer: MovementObserver = {
+    declarationsStored: async (tx, stored) => this.checkStored(tx, stored),
+  };
+
+  private async checkStored(tx: Db, stored: readonly StoredDeclaration[]): Promise<void> {
+    const checkRows: (string | number)[][] = [];
+    const valueRows: (string | number)[][] = [];
+    const findings: Finding[] = [];
+    const fresh: { hs6: string; logValue: number }[] = [];
+    for (const movement of stored) {
+      const route = this.routeOf(movement.declaration, movement.declaredAt.slice(0, 10));
+      for (const [index, item] of movement.declaration.goodsItems.entries()) {
+        const hs6 = item.hsCode.slice(0, 6);
+        const check = checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats: await this.statsFor(tx, hs6) });
+        checkRows.push([movement.id, index, check.hsCode, JSON.stringify(check), movement.declaredAt]);
+        const mass = item.netMass ?? item.grossMass;
+        if (item.value && item.value.amount > 0 && mass > 0) {
+          valueRows.push([hs6, movement.id, index, item.value.amount / mass, item.value.currency]);
+          fresh.push({ hs6, logValue: Math.log(item.value.amount / mass) });
+        }
+        findings.push(...this.findingsOf(movement, item, check));
+      }
+    }
+    if (checkRows.length > 0) {
+      await tx.runMany('INSERT INTO goods_checks (movement_id, item_index, hs_code, result, checked_at) VALUES (?, ?, ?, ?, ?)', checkRows);
+    }
+    if (valueRows.length > 0) {
+      await tx.runMany('INSERT INTO goods_unit_values (hs6, movement_id, item_index, unit_value, currency) VALUES (?, ?, ?, ?, ?)', valueRows);
+    }
+    await this.deps.alerts.raise(tx, findings);
+    for (const { hs6, logValue } of fresh) {
+      const values = this.unitValues.get(hs6);
+      if (!values) continue;
+      values.push(logValue);
+      if (values.length > STATS_WINDOW) values.shift();
+    }
+  }
+
+  private findingsOf(movement: StoredDeclaration, item: GoodsItem, check: ItemCheck): Finding[] {
+    const base = { source: 'goods' as const, ruleVersion: RULE_VERSION, movementId: movement.id, itemIndex: check.itemIndex, observedAt: movement.declaredAt };
+    const label = `item ${check.itemIndex + 1} (${check.hsCode}, ${item.description.slice(0, 60)})`;
+    const findings: Finding[] = [];
+    for (const hit of check.hits) {
+      const prohibited = hit.prohibitedFor.length > 0;
+      findings.push({
+        ...base,
+        dedupKey: `goods:${movement.id}:${check.itemIndex}:${prohibited ? 'route' : 'controlled'}:${hit.listId}:${hit.entry}`,
+        type: prohibited ? 'goods.route_prohibited' : 'goods.controlled',
+        rule: prohibited ? 'control-list-route' : 'control-list',
+        severity: prohibited ? 'critical' : 'medium',
+        score: prohibited ? 0.95 : 0.6,
+        title: prohibited
+          ? `${label}: ${hit.list} ${hit.tier}, prohibited for ${hit.prohibitedFor.join(', ')} on this route`
+          : `${label}: on ${hit.list} ${hit.tier}`,
+        evidence: { ...hit, hsCode: check.hsCode, description: item.description },
+      });
+    }
+    for (const hint of check.hints) {
+      const type = hint.kind === 'misdeclared' ? 'goods.misdeclared' : hint.kind === 'mass_inconsistent' ? 'goods.mass_inconsistent' : 'goods.value_anomaly';
+      const severity = hint.kind === 'misdeclared' ? 'high' : hint.kind === 'value_anomaly' ? 'medium' : 'low';
+      findings.push({
+        ...base,
+        dedupKey: `goods:${movement.id}:${check.itemIndex}:${hint.kind}`,
+        type,
+        rule: hint.kind,
+        severity,
+        score: hint.kind === 'misdeclared' ? 0.75 : 0.5,
+        title: `${label}: ${hint.message}`,
+        evidence: { ...hint, hsCode: check.hsCode, description: item.description },
+      });
+    }
+    return findings;
+  }
+}

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { exampleDeclaration } from '../../tests/support/movement-fixtures.js';
+import { testStores } from '../../tests/support/stores.js';
+import { loadConfig } from '../config.js';
+import type { Db } from '../db/db.js';
+import { type AppContext, createAppContext } from '../main.js';
+import { ManualClock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { sequentialIds } from '../shared/ids.js';
+import { parseControlListCsv } from './control-list.js';
+import type { ItemCheck } from './goods-check.js';
+
+const fixture = (name: string) => new URL(`../../tests/fixtures/goods/${name}`, import.meta.url);
+
+for (const store of testStores) {
+  describe(`goods control on ${store.name}`, async () => {
+    const skip = await store.skip();
+    let db: Db;
+    let context: AppContext;
+    const clock = new ManualClock('2026-11-24T08:00:00Z');
+
+    before(async () => {
+      if (skip) return;
+      db = await store.open();
+      context = await createAppContext(loadConfig(), { db, clock, ids: sequentialIds('G') });
+    });
+    after(async () => {
+      if (!skip) await context.close();
+    });
+
+    const declare = async (lrn: string, overrides: Record<string, unknown>) =>
+      context.movements.declare({ input: { ...exampleDeclaration(), lrn, ...overrides }, format: 'json', original: '{}' }, 'test');
+
+    it('flags microcontrollers declared under 8543.70 on the way to Russia: CHPL Tier 1 suggestion, route prohibition, reasons', { skip }, async () => {
+      const movement = await declare('GOODS-RU-0001', {
+        officesOfExit: ['KZ000135'],
+        officeOfDestination: 'RU000905',
+        countriesOfRouting: ['KZ', 'RU'],
+        goodsItems: [{ hsCode: '854370', description: 'Electrical parts: STM32F407 microcontroller boards', grossMass: 80, netMass: 70, value: { amount: 60000, currency: 'USD' } }],
+      });
+      const [item] = (await context.goods.forMovement(movement.id)) as ItemCheck[];
+      const hint = item?.hints.find((candidate) => candidate.kind === 'misdeclared');
+      assert.ok(hint, JSON.stringify(item));
+      assert.equal(hint.suggestedCodes?.[0]?.hs6, '854231');
+      assert.match(hint.suggestedCodes?.[0]?.controlled ?? '', /Common High Priority List Tier 1/);
+      assert.deepEqual(hint.suggestedCodes?.[0]?.prohibitedFor, ['RU']);
+      assert.ok(hint.suggestedCodes?.[0]?.words.some((word) => /microcontroller/.test(word)));
+      assert.match(hint.message, /prohibited for RU/);
+      const alerts = await context.alerts.forMovement(movement.id);
+      const misdeclared = alerts.find((alert) => alert.type === 'goods.misdeclared');
+      assert.equal(misdeclared?.severity, 'high');
+      assert.equal(misdeclared?.itemIndex, 0);
+    });
+
+    it('prohibits a CHPL item on a route to Russia and only marks it controlled on a route to Kyrgyzstan', { skip }, async () => {
+      const toRussia = await declare('GOODS-RU-0002', { officesOfExit: ['KZ000135'], officeOfDestination: 'RU000905', countriesOfRouting: ['KZ', 'RU'] });
+      const toKyrgyzstan = await declare('GOODS-KG-0001', {});
+      const ruAlerts = await context.alerts.forMovement(toRussia.id);
+      const prohibited = ruAlerts.find((alert) => alert.type === 'goods.route_prohibited');
+      assert.equal(prohibited?.severity, 'critical');
+      assert.equal(prohibited?.evidence['listId'], 'eu-chpl');
+      assert.equal(prohibited?.evidence['version'], 1);
+      assert.deepEqual(prohibited?.evidence['prohibitedFor'], ['RU']);
+      const kgTypes = (await context.alerts.forMovement(toKyrgyzstan.id)).map((alert) => alert.type);
+      assert.ok(kgTypes.includes('goods.controlled'));
+      assert.ok(!kgTypes.includes('goods.route_prohibited'));
+    });
+
+    it('versions a national list: a re-import of the same file changes nothing, a changed file is a new version with its diff', { skip }, async () => {
+      const csv = readFileSync(new URL('../../docs/examples/national-control-list.csv', import.meta.url), 'utf8');
+      const first = await context.goods.importList(parseControlListCsv(csv, 'kz-sample', 'Sample', 'test'), 'test');
+      assert.equal(first.version.version, 1);
+      const again = await context.goods.importList(parseControlListCsv(csv, 'kz-sample', 'Sample', 'test'), 'test');
+      assert.equal(again.unchanged, true);
+      const changed = csv.replace(/^9013,.*$/m, '').concat('847130,dual-use,Laptops,Ban on laptops to RU,Order 18,RU,2025-01-01,\n');
+      const second = await context.goods.importList(parseControlListCsv(changed, 'kz-sample', 'Sample', 'test'), 'test');
+      assert.equal(second.version.version, 2);
+      const diff = await context.goods.diff('kz-sample');
+      assert.deepEqual(diff.changes.map((change) => `${change.change}:${change.code}`).sort(), ['added:847130', 'removed:9013']);
+      const movement = await declare('GOODS-RU-0003', {
+        officesOfExit: ['KZ000135'],
+        officeOfDestination: 'RU000905',
+        goodsItems: [{ hsCode: '847130', description: 'Portable laptops', grossMass: 300, value: { amount: 50000, currency: 'USD' } }],
+      });
+      const hit = (await context.goods.forMovement(movement.id))[0]?.hits.find((candidate) => candidate.listId === 'kz-sample');
+      assert.equal(hit?.version, 2);
+    });
+
+    it('refuses a malformed list whole, naming each bad line', { skip }, () => {
+      assert.throws(
+        () => parseControlListCsv('code,reason,applies_to\n85x2,ban,RU\n8542,,RUS\n', 'bad', 'Bad', 'test'),
+        (error: unknown) =>
+          error instanceof DomainError &&
+          ['line 2/code', 'line 3/reason', 'line 3/applies_to'].every((path) => error.issues.some((issue) => issue.path === path)),
+      );
+      assert.throws(() => parseControlListCsv('hs,why\n8542,ban\n', 'bad', 'Bad', 'test'), (error: unknown) => error instanceof DomainError && error.issues.some((issue) => issue.path === 'code'));
+    });
+
+    it('flags a unit value far from what stored items of the same HS-6 show, and net mass above gross', { skip }, async () => {
+      for (let index = 0; index < 12; index++) {
+        await declare(`GOODS-TEE-${index}`, { goodsItems: [{ hsCode: '610910', description: 'Cotton T-shirts', grossMass: 800, netMass: 760, value: { amount: 6000 + index * 150, currency: 'USD' } }] });
+      }
+      const odd = await declare('GOODS-TEE-ODD', { goodsItems: [{ hsCode: '610910', description: 'Cotton T-shirts', grossMass: 800, netMass: 900, value: { amount: 400, currency: 'USD' } }] });
+      const hints = (await context.goods.forMovement(odd.id))[0]?.hints.map((hint) => hint.kind) ?? [];
+      assert.ok(hints.includes('value_anomaly'), JSON.stringify(hints));
+      assert.ok(hints.includes('mass_inconsistent'));
+      const normal = await declare('GOODS-TEE-OK', { goodsItems: [{ hsCode: '610910', description: 'Cotton T-shirts', grossMass: 800, netMass: 760, value: { amount: 7000, currency: 'USD' } }] });
+      assert.deepEqual((await context.goods.forMovement(normal.id))[0]?.hints, []);
+    });
+  });
+}
+
+describe('goods classification on the labelled set', () => {
+  it('puts the right HS-6 first for most items and in the top five for nearly all', async () => {
+    const { loadNomenclature } = await import('./nomenclature.js');
+    const { GoodsClassifier } = await import('./classifier.js');
+    const classifier = new GoodsClassifier(loadNomenclature(loadConfig().referenceDir), new URL('./trade-vocabulary.yaml', import.meta.url).pathname);
+    const rows = parse(readFileSync(fixture('classification.csv'), 'utf8'), { columns: true }) as { description: string; hs6: string }[];
+    let top1 = 0;
+    let top5 = 0;
+    let top1Heading = 0;
+    for (const row of rows) {
+      const candidates = classifier.classify(row.description, 5).map((candidate) => candidate.hs6);
+      if (candidates[0] === row.hs6) top1++;
+      if (candidates.includes(row.hs6)) top5++;
+      if (candidates[0]?.slice(0, 4) === row.hs6.slice(0, 4)) top1Heading++;
+    }
+    assert.ok(top1 / rows.length >= 0.6, `top-1 ${top1}/${rows.length}`);
+    assert.ok(top5 / rows.length >= 0.8, `top-5 ${top5}/${rows.length}`);
+    assert.ok(top1Heading / rows.length >= 0.7, `top-1 heading ${top1Heading}/${rows.length}`);
+  });
+});
