@@ -100,16 +100,16 @@ export class AlertRepository {
     return found;
   }
 
-  async insert(alert: Alert): Promise<void> {
-    await this.db.run(
+  async insertMany(alerts: readonly Alert[]): Promise<void> {
+    await this.db.runMany(
       `INSERT INTO alerts (id, dedup_key, type, source, rule, rule_version, severity, score, title, movement_id, party_key,
          item_index, device_id, evidence, status, outcome, observed_at, raised_at, updated_at, occurrences)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
+      alerts.map((alert) => [
         alert.id, alert.dedupKey, alert.type, alert.source, alert.rule, alert.ruleVersion, alert.severity, alert.score,
         alert.title, alert.movementId, alert.partyKey, alert.itemIndex, alert.deviceId, JSON.stringify(alert.evidence),
         alert.status, alert.outcome, alert.observedAt, alert.raisedAt, alert.updatedAt, alert.occurrences,
-      ],
+      ]),
     );
   }
 

@@ -85,8 +85,21 @@ export class AlertService {
     const existing = await repository.findByDedupKeys([...new Set(findings.map((finding) => finding.dedupKey))]);
     const now = this.deps.clock.now().toISOString();
     const outcomes: RaiseOutcome[] = [];
+    const created = new Map<string, Alert>();
     for (const finding of findings) {
       const current = existing.get(finding.dedupKey);
+      const pending = created.get(finding.dedupKey);
+      if (pending) {
+        // The same finding twice in one batch: one alert, written once with the stronger reading.
+        Object.assign(pending, {
+          severity: strongerSeverity(pending.severity, finding.severity),
+          score: Math.max(pending.score, finding.score),
+          title: finding.title,
+          evidence: finding.evidence,
+          occurrences: pending.occurrences + 1,
+        });
+        continue;
+      }
       if (current) {
         const severity = strongerSeverity(current.severity, finding.severity);
         const score = Math.max(current.score, finding.score);
@@ -127,10 +140,10 @@ export class AlertService {
         updatedAt: now,
         occurrences: 1,
       };
-      await repository.insert(alert);
-      existing.set(finding.dedupKey, alert);
+      created.set(finding.dedupKey, alert);
       outcomes.push({ alert, created: true });
     }
+    await repository.insertMany([...created.values()]);
     for (const listener of this.listeners) await listener(tx, outcomes);
     return outcomes;
   }

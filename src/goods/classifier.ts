@@ -41,7 +41,8 @@ export const descriptionWords = (text: string): string[] =>
  * weighted by how rare each word is across the nomenclature.
  */
 export class GoodsClassifier {
-  private readonly phrases: { words: string[]; codes: string[]; term: string }[] = [];
+  /** Trade-term phrases by their first word, so a description is matched only against phrases it could contain. */
+  private readonly phrasesByFirstWord = new Map<string, { text: string; codes: string[]; term: string; length: number }[]>();
   private readonly postings = new Map<string, Map<string, number>>();
   private readonly idf = new Map<string, number>();
 
@@ -54,7 +55,10 @@ export class GoodsClassifier {
         const key = `${words.join(' ')}|${entry.codes.join(',')}`;
         if (words.length === 0 || seen.has(key)) continue;
         seen.add(key);
-        this.phrases.push({ words, codes: entry.codes, term: String(term) });
+        const first = words[0]!;
+        const phrases = this.phrasesByFirstWord.get(first) ?? [];
+        phrases.push({ text: ` ${words.join(' ')} `, codes: entry.codes, term: String(term), length: words.length });
+        this.phrasesByFirstWord.set(first, phrases);
       }
     }
     const subheadings = [...nomenclature.entries()].filter((entry) => entry.level === 6);
@@ -70,6 +74,16 @@ export class GoodsClassifier {
     for (const [word, posting] of this.postings) this.idf.set(word, Math.log(subheadings.length / posting.size));
   }
 
+  private tradeTermsIn(words: readonly string[]) {
+    const joined = ` ${words.join(' ')} `;
+    return [...new Set(words)].flatMap((word) => (this.phrasesByFirstWord.get(word) ?? []).filter((phrase) => joined.includes(phrase.text)));
+  }
+
+  /** Whether the description names any curated trade term: without one no misdeclaration is suggested. */
+  mentionsTradeTerm(description: string): boolean {
+    return this.tradeTermsIn(descriptionWords(description)).length > 0;
+  }
+
   classify(description: string, limit = 5): Candidate[] {
     const words = descriptionWords(description);
     const scores = new Map<string, Candidate>();
@@ -81,10 +95,8 @@ export class GoodsClassifier {
       if (!candidate.evidence.some((item) => item.word === word)) candidate.evidence.push({ word, via });
       scores.set(hs6, candidate);
     };
-    const joined = ` ${words.join(' ')} `;
-    for (const phrase of this.phrases) {
-      if (!joined.includes(` ${phrase.words.join(' ')} `)) continue;
-      for (const code of phrase.codes) add(code, TRADE_TERM_POINTS + 3 * (phrase.words.length - 1), phrase.term, 'trade term');
+    for (const phrase of this.tradeTermsIn(words)) {
+      for (const code of phrase.codes) add(code, TRADE_TERM_POINTS + 3 * (phrase.length - 1), phrase.term, 'trade term');
     }
     for (const word of new Set(words)) {
       if (/^\d+$/.test(word)) continue;

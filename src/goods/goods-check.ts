@@ -115,7 +115,8 @@ export const checkItem = (
   const hs6 = code.slice(0, 6);
   const hits = listHits(code, context.lists, context.route);
   const hints: GoodsHint[] = [];
-  const hint = misdeclaration(item, hs6, context.classifier.classify(item.description, 5), context.lists, context.route, hits);
+  const candidates = context.classifier.mentionsTradeTerm(item.description) ? context.classifier.classify(item.description, 5) : [];
+  const hint = misdeclaration(item, hs6, candidates, context.lists, context.route, hits);
   if (hint) hints.push(hint);
   if (item.netMass !== undefined && item.netMass > item.grossMass) {
     hints.push({ kind: 'mass_inconsistent', message: `net mass ${item.netMass} kg is above gross mass ${item.grossMass} kg`, details: { netMass: item.netMass, grossMass: item.grossMass } });

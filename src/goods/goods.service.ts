@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import { GoodsClassifier } from './classifier.js';
 import { CHPL_LIST_ID, type ControlEntry, type ControlListContent, diffEntries, type ListChange, loadChpl } from './control-list.js';
-import { type ActiveList, checkItem, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
+import { type ActiveList, checkItem, MIN_COMPARABLES, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
 import type { Nomenclature } from './nomenclature.js';
 
 export const RULE_VERSION = '1';
@@ -56,7 +56,12 @@ const summary = (row: VersionRow): ListVersionSummary => ({
 export class GoodsControlService {
   readonly classifier: GoodsClassifier;
   private active: ActiveList[] = [];
-  private readonly unitValues = new Map<string, number[]>();
+  /**
+   * Recent log unit values per HS-6 and their statistics. The statistics are recomputed only after the
+   * window has changed by a twentieth (or while it is still small), because a median over hundreds of values
+   * barely moves with one more, and sorting on every item would dominate ingestion.
+   */
+  private readonly unitValues = new Map<string, { values: number[]; stats?: UnitValueStats; changedSince: number }>();
 
   constructor(
     private readonly deps: { db: Db; clock: Clock; nomenclature: Nomenclature; offices: OfficeService; alerts: AlertService; referenceDir: string },
@@ -155,13 +160,21 @@ export class GoodsControlService {
   }
 
   private async statsFor(db: Db, hs6: string): Promise<UnitValueStats | undefined> {
-    let values = this.unitValues.get(hs6);
-    if (!values) {
-      const rows = await db.all<{ unit_value: number }>('SELECT unit_value FROM goods_unit_values WHERE hs6 = ? LIMIT ?', [hs6, STATS_WINDOW]);
-      values = rows.map((row) => Math.log(Number(row.unit_value)));
-      this.unitValues.set(hs6, values);
+    let window = this.unitValues.get(hs6);
+    if (!window) {
+      const rows = await db.all<{ unit_value: number }>('SELECT unit_value FROM goods_unit_values WHERE hs6 = ? ORDER BY movement_id DESC LIMIT ?', [
+        hs6,
+        STATS_WINDOW,
+      ]);
+      window = { values: rows.map((row) => Math.log(Number(row.unit_value))), changedSince: Number.POSITIVE_INFINITY };
+      this.unitValues.set(hs6, window);
     }
-    return values.length > 0 ? robustStats(values) : undefined;
+    if (window.values.length === 0) return undefined;
+    if (!window.stats || window.changedSince > Math.max(1, window.values.length / 20) || window.values.length < 4 * MIN_COMPARABLES) {
+      window.stats = robustStats(window.values);
+      window.changedSince = 0;
+    }
+    return window.stats;
   }
 
   /** Checks items for a route without storing anything (the `check` API and CLI). */
@@ -209,10 +222,11 @@ export class GoodsControlService {
     }
     await this.deps.alerts.raise(tx, findings);
     for (const { hs6, logValue } of fresh) {
-      const values = this.unitValues.get(hs6);
-      if (!values) continue;
-      values.push(logValue);
-      if (values.length > STATS_WINDOW) values.shift();
+      const window = this.unitValues.get(hs6);
+      if (!window) continue;
+      window.values.push(logValue);
+      window.changedSince++;
+      if (window.values.length > STATS_WINDOW * 1.25) window.values.splice(0, window.values.length - STATS_WINDOW);
     }
   }
 

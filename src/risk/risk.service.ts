@@ -1,7 +1,7 @@
 import type { Alert } from '../alerts/alert.js';
 import type { AlertService } from '../alerts/alert.service.js';
 import type { Db } from '../db/db.js';
-import { MovementRepository } from '../movements/movement.repository.js';
+import type { Declaration } from '../movements/declaration.js';
 import { officesTouched } from '../movements/movement.service.js';
 import type { Clock } from '../shared/clock.js';
 import { validationError } from '../shared/errors.js';
@@ -13,6 +13,9 @@ export interface RulesVersion {
   createdBy: string;
   createdAt: string;
 }
+
+/** Movements recomputed per statement: keeps the bound parameters far below SQLite's and PostgreSQL's limits. */
+const RECOMPUTE_CHUNK = 200;
 
 const SEVERITY_RANK_SQL = "CASE severity WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END";
 
@@ -29,31 +32,16 @@ export class RiskService {
 
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
-  /** Follows the alert service: denormalises the queue columns of new alerts and recomputes the risk. */
+  /** Follows the alert service: recomputes the risk of every movement whose alerts were raised or closed. */
   follow(alerts: AlertService): void {
     alerts.onRaised(async (tx, outcomes) => {
       const movementIds = new Set<string>();
-      for (const { alert, created } of outcomes) {
-        if (!alert.movementId) continue;
-        movementIds.add(alert.movementId);
-        if (created) await this.placeInQueue(tx, alert);
-      }
-      for (const movementId of movementIds) await this.recompute(tx, movementId);
+      for (const { alert } of outcomes) if (alert.movementId) movementIds.add(alert.movementId);
+      await this.recomputeMany(tx, [...movementIds]);
     });
     alerts.onStatusChanged(async (tx, movementIds) => {
-      for (const movementId of movementIds) await this.recompute(tx, movementId);
+      await this.recomputeMany(tx, movementIds);
     });
-  }
-
-  private async placeInQueue(tx: Db, alert: Alert): Promise<void> {
-    const movement = await new MovementRepository(tx).findById(alert.movementId!, this.deps.clock.now());
-    if (!movement) return;
-    const declaration = movement.declaration;
-    await tx.run('UPDATE alerts SET offices = ?, corridor = ? WHERE id = ?', [
-      `,${[...new Set(officesTouched(declaration))].join(',')},`,
-      corridorKey(declaration.officeOfDeparture, declaration.officeOfDestination),
-      alert.id,
-    ]);
   }
 
   async rules(db: Db = this.deps.db): Promise<RulesVersion> {
@@ -84,21 +72,64 @@ export class RiskService {
   }
 
   async recompute(tx: Db, movementId: string): Promise<RiskAssessment> {
+    return (await this.recomputeMany(tx, [movementId])).get(movementId)!;
+  }
+
+  /**
+   * Recomputes many movements in a few statements per chunk rather than a few per movement: a batch of
+   * declarations may raise alerts on thousands of movements in one transaction. Each alert row also gets
+   * the queue columns (offices, corridor) of its movement, so the queue filters without a join.
+   */
+  async recomputeMany(tx: Db, movementIds: readonly string[]): Promise<Map<string, RiskAssessment>> {
     const { version, rules } = await this.rules(tx);
-    const open = await tx.all<Pick<Alert, 'id' | 'type' | 'severity' | 'title'>>(
-      "SELECT id, type, severity, title FROM alerts WHERE movement_id = ? AND status <> 'closed'",
-      [movementId],
-    );
-    const assessment = assessRisk(open, rules, version);
     const now = this.deps.clock.now().toISOString();
-    await tx.run(
-      `INSERT INTO movement_risk (movement_id, score, outcome, rules_version, breakdown, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (movement_id) DO UPDATE SET score = excluded.score, outcome = excluded.outcome, rules_version = excluded.rules_version,
-         breakdown = excluded.breakdown, updated_at = excluded.updated_at`,
-      [movementId, assessment.score, assessment.outcome, version, JSON.stringify(assessment.factors), now],
-    );
-    await tx.run(`UPDATE alerts SET risk = ?, severity_rank = ${SEVERITY_RANK_SQL} WHERE movement_id = ?`, [assessment.score, movementId]);
-    return assessment;
+    const assessments = new Map<string, RiskAssessment>();
+    for (let start = 0; start < movementIds.length; start += RECOMPUTE_CHUNK) {
+      const chunk = movementIds.slice(start, start + RECOMPUTE_CHUNK);
+      const marks = chunk.map(() => '?').join(', ');
+      const open = await tx.all<Pick<Alert, 'id' | 'type' | 'severity' | 'title'> & { movement_id: string }>(
+        `SELECT movement_id, id, type, severity, title FROM alerts WHERE movement_id IN (${marks}) AND status <> 'closed'`,
+        chunk,
+      );
+      const declarations = await tx.all<{ id: string; declaration_json: string }>(`SELECT id, declaration_json FROM movements WHERE id IN (${marks})`, chunk);
+      const queueColumns = new Map(
+        declarations.map((row) => {
+          const declaration = JSON.parse(row.declaration_json) as Declaration;
+          return [
+            row.id,
+            { offices: `,${[...new Set(officesTouched(declaration))].join(',')},`, corridor: corridorKey(declaration.officeOfDeparture, declaration.officeOfDestination) },
+          ];
+        }),
+      );
+      for (const movementId of chunk) {
+        assessments.set(movementId, assessRisk(open.filter((alert) => alert.movement_id === movementId), rules, version));
+      }
+      await tx.run(
+        `INSERT INTO movement_risk (movement_id, score, outcome, rules_version, breakdown, updated_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (movement_id) DO UPDATE SET score = excluded.score, outcome = excluded.outcome, rules_version = excluded.rules_version,
+           breakdown = excluded.breakdown, updated_at = excluded.updated_at`,
+        chunk.flatMap((movementId) => {
+          const assessment = assessments.get(movementId)!;
+          return [movementId, assessment.score, assessment.outcome, version, JSON.stringify(assessment.factors), now];
+        }),
+      );
+      const known = chunk.filter((movementId) => queueColumns.has(movementId));
+      if (known.length === 0) continue;
+      const caseOf = (value: (movementId: string) => string | number, cast = '?') => ({
+        sql: `CASE movement_id ${known.map(() => `WHEN ? THEN ${cast}`).join(' ')} END`,
+        params: known.flatMap((movementId) => [movementId, value(movementId)]),
+      });
+      // PostgreSQL types an untyped CASE parameter as text; the score column needs a number.
+      const risk = caseOf((movementId) => assessments.get(movementId)!.score, 'CAST(? AS REAL)');
+      const offices = caseOf((movementId) => queueColumns.get(movementId)!.offices);
+      const corridor = caseOf((movementId) => queueColumns.get(movementId)!.corridor);
+      await tx.run(
+        `UPDATE alerts SET risk = ${risk.sql}, offices = ${offices.sql}, corridor = ${corridor.sql}, severity_rank = ${SEVERITY_RANK_SQL}
+         WHERE movement_id IN (${known.map(() => '?').join(', ')})`,
+        [...risk.params, ...offices.params, ...corridor.params, ...known],
+      );
+    }
+    return assessments;
   }
 
   /** The stored assessment, or proceed with no factors for a movement nothing was found on. */

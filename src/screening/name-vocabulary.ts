@@ -1,7 +1,8 @@
+import { DomainError } from '../shared/errors.js';
 import { readReferenceText } from '../shared/reference-data.js';
 import { splitTokens } from './tokens.js';
 import { romanise, skeletons } from './transliterate.js';
-import { parseYamlSubset, type YamlValue } from './yaml-subset.js';
+import { parse as parseYaml } from 'yaml';
 
 export interface LegalForm {
   /** How the form is shown (ТОО, GmbH, LLC). */
@@ -33,6 +34,19 @@ export const VOCABULARY_FILES = {
   symbols: 'sanctions/reference/rigour_symbols.yml',
   stopwords: 'sanctions/reference/rigour_stopwords.yml',
 } as const;
+
+/** What the rigour vocabularies hold: nested maps and lists of text. */
+type YamlValue = string | YamlValue[] | { [key: string]: YamlValue };
+
+const readVocabularyFile = (referenceDir: string, file: string): YamlValue => {
+  try {
+    // The failsafe schema keeps every scalar as text, as the vocabularies mean it ("1", "no" and "on" are words here).
+    return parseYaml(readReferenceText(referenceDir, file), { schema: 'failsafe' }) as YamlValue;
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw new DomainError('validation', `${file}: ${(error as Error).message}`, [{ path: file, message: 'is not valid YAML' }]);
+  }
+};
 
 const key = (phrase: string): string => splitTokens(phrase).map(romanise).filter(Boolean).join(' ');
 const asList = (value: YamlValue | undefined): string[] =>
@@ -96,7 +110,7 @@ export const buildVocabulary = (docs: VocabularyDocuments): NameVocabulary => {
 
 export const loadVocabulary = (referenceDir: string): NameVocabulary =>
   buildVocabulary({
-    orgTypes: parseYamlSubset(readReferenceText(referenceDir, VOCABULARY_FILES.orgTypes), VOCABULARY_FILES.orgTypes),
-    symbols: parseYamlSubset(readReferenceText(referenceDir, VOCABULARY_FILES.symbols), VOCABULARY_FILES.symbols),
-    stopwords: parseYamlSubset(readReferenceText(referenceDir, VOCABULARY_FILES.stopwords), VOCABULARY_FILES.stopwords),
+    orgTypes: readVocabularyFile(referenceDir, VOCABULARY_FILES.orgTypes),
+    symbols: readVocabularyFile(referenceDir, VOCABULARY_FILES.symbols),
+    stopwords: readVocabularyFile(referenceDir, VOCABULARY_FILES.stopwords),
   });
