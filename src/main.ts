@@ -9,6 +9,8 @@ import { loadNomenclature, type Nomenclature } from './goods/nomenclature.js';
 import { MovementService } from './movements/movement.service.js';
 import { OfficeService } from './offices/office.service.js';
 import { RiskService } from './risk/risk.service.js';
+import { MovementScreening } from './screening/movement-screening.js';
+import { createScreeningService, type ScreeningService } from './screening/screening.service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type IdGenerator, ulidGenerator } from './shared/ids.js';
 import { Notifier } from './shared/notifier.js';
@@ -40,6 +42,8 @@ export interface AppContext {
   risk: RiskService;
   cases: CaseService;
   tracking: TrackingService;
+  screening: ScreeningService;
+  partyScreening: MovementScreening;
   backgroundTasks: BackgroundTask[];
   close(): Promise<void>;
 }
@@ -74,11 +78,22 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
     const goods = new GoodsControlService({ db, clock, nomenclature, offices, alerts, referenceDir: config.referenceDir });
     await goods.start();
     movements.observe(goods.observer);
+    const screening = createScreeningService({ db, clock, ids, config });
+    const partyScreening = new MovementScreening({ db, clock, screening, alerts });
+    movements.observe(partyScreening.observer);
     const users = new UserService({ db, clock, ids, officeExists: (code) => offices.exists(code) });
     const audit = new AuditService({ db, clock, ids });
     const risk = new RiskService({ db, clock });
     risk.follow(alerts);
-    const cases = new CaseService({ db, clock, ids, alerts, movements, audit });
+    const cases = new CaseService({
+      db,
+      clock,
+      ids,
+      alerts,
+      movements,
+      audit,
+      suppressHit: ({ partyKey, entityId, reason, actor }) => screening.suppress({ party: { key: partyKey }, entityId, reason, by: actor }),
+    });
     const notifier = new Notifier();
     const tracking = new TrackingService({ db, clock, alerts, notifier, geo: loadGeography(config.referenceDir) });
     await tracking.start();
@@ -86,6 +101,7 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
     const backgroundTasks: BackgroundTask[] = [
       { name: 'overdue sweep', everySeconds: config.overdueSweepSeconds, run: () => movements.sweepOverdue() },
       { name: 'tracking tick', everySeconds: 60, run: () => tracking.tick() },
+      { name: 'party screening', everySeconds: 5, run: () => partyScreening.drain() },
     ];
     return {
       config, db, clock, ids, nomenclature, offices, movements, alerts, tracking,
@@ -95,6 +111,8 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       audit,
       risk,
       cases,
+      screening,
+      partyScreening,
       backgroundTasks,
       close: () => db.close(),
     };

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { LIST_FORMATS, type ListFormat } from '../screening/list-files.js';
-import { createScreeningService } from '../screening/screening.service.js';
 import { withContext } from './context.js';
 import { startProgress } from './progress.js';
 
@@ -18,7 +17,8 @@ export const listsCommand = (): Command => {
       'Import list files as new versions (one per source). Reads OFAC legacy CSV (sdn.csv with alt/add/sdn_comments ' +
         'beside it; cons_prim.csv), UN consolidated XML, EU Official Journal CSV, OpenSanctions FtM JSON lines and the ' +
         'national CSV (docs/screening.md); .gz accepted. Writes a version per source to the store; if any file is ' +
-        'malformed nothing is stored and the previous versions stay active.',
+        'malformed nothing is stored and the previous versions stay active. Stored movements whose parties the ' +
+        'changes could concern are re-screened.',
     )
     .argument('<files...>', 'list files')
     .option('--source <name>', 'source name for all files (default: per format, e.g. ofac-sdn, un-sc, eu-oj)')
@@ -26,7 +26,7 @@ export const listsCommand = (): Command => {
     .option('--ofac-extras <dir>', 'folder holding alt.csv/add.csv/sdn_comments.csv for an OFAC sdn.csv kept elsewhere')
     .action(async (files: string[], options: { source?: string; format?: ListFormat; ofacExtras?: string }, command: Command) => {
       await withContext(command, async (context) => {
-        const service = createScreeningService(context);
+        const service = context.screening;
         const progress = startProgress('Reading lists', files.length);
         const importOptions: { format?: ListFormat; source?: string; ofacCompanionDir?: string } = {};
         if (options.format) importOptions.format = options.format;
@@ -42,6 +42,20 @@ export const listsCommand = (): Command => {
           out(`${version.source}@${version.version} (${version.id}): ${version.entityCount} entries; ` +
             `${version.added} added, ${version.removed} removed, ${version.changed} changed; ${version.rejected} records rejected`);
         }
+        const requeued = await context.partyScreening.requeueForChanges(result.versions.map(({ version }) => version.id));
+        if (requeued > 0) {
+          const rescreen = startProgress('Re-screening movements', requeued);
+          let done = 0;
+          try {
+            await context.partyScreening.drain((screened) => {
+              rescreen.tick(screened - done);
+              done = screened;
+            });
+          } finally {
+            rescreen.stop();
+          }
+        }
+        out(`${requeued} stored movement(s) had a party this update could concern; re-screened`);
         for (const r of result.rejected.slice(0, 20)) process.stderr.write(`rejected ${r.file} ${r.at}: ${r.reason}\n`);
         if (result.rejected.length > 20) process.stderr.write(`… and ${result.rejected.length - 20} more rejected records\n`);
       });
@@ -53,7 +67,7 @@ export const listsCommand = (): Command => {
     .option('--json', 'one JSON object per line')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withContext(command, async (context) => {
-        const versions = await createScreeningService(context).versions();
+        const versions = await context.screening.versions();
         for (const v of versions) {
           if (options.json) out(JSON.stringify(v));
           else out(`${v.active ? '*' : ' '} ${v.source}@${v.version}\t${v.id}\t${v.importedAt}\t${v.entityCount} entries\t+${v.added} -${v.removed} ~${v.changed}\t${v.format}`);
@@ -69,7 +83,7 @@ export const listsCommand = (): Command => {
     .argument('<b>')
     .action(async (a: string, b: string, _options: unknown, command: Command) => {
       await withContext(command, async (context) => {
-        const { from, to, changes } = await createScreeningService(context).diff(a, b);
+        const { from, to, changes } = await context.screening.diff(a, b);
         process.stderr.write(`${from.source}@${from.version} → ${to.source}@${to.version}: ${changes.length} changes\n`);
         for (const change of changes) out(JSON.stringify(change));
       });

@@ -47,7 +47,7 @@ const readRecords = (file: string, format: ImportFormat): { records: IncomingDec
 
 const importCommand = () =>
   new Command('import')
-    .description('Declare movements from a file: one JSON declaration, a JSON array, NDJSON (one per line) or an IE015 XML message')
+    .description('Declare movements from a file: one JSON declaration, a JSON array, NDJSON (one per line) or an IE015 XML message; every party is then screened against the imported sanctions lists')
     .argument('<file>', 'the file to import')
     .addOption(new Option('--format <format>', 'file format (detected from the extension and content when omitted)').choices(['json', 'ndjson', 'ie015']))
     .option('--json', 'print the report as JSON')
@@ -62,6 +62,16 @@ const importCommand = () =>
           reported = done;
         });
         progress.stop();
+        const screening = startProgress('Screening parties', report.accepted.length);
+        let screened = 0;
+        try {
+          await context.partyScreening.drain((total) => {
+            screening.tick(total - screened);
+            screened = total;
+          });
+        } finally {
+          screening.stop();
+        }
         const rejected = [
           ...unparsable.map((record) => ({ line: record.line, message: 'Malformed JSON', issues: [{ path: '', message: record.message }] })),
           ...report.rejected,

@@ -2,7 +2,6 @@ import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import type { QuerySchema } from '../screening/entity.js';
 import { scoringConfig } from '../screening/scoring-config.js';
-import { createScreeningService } from '../screening/screening.service.js';
 import { isDomainError } from '../shared/errors.js';
 import { withContext } from './context.js';
 
@@ -48,7 +47,7 @@ export const screenCommand = (): Command => {
     .option('--limit <n>', 'most matches per name (default 10)', number(1, 1000))
     .action(async (options: { threshold?: number; limit?: number }, command: Command) => {
       await withContext(command, async (context) => {
-        const service = createScreeningService(context);
+        const service = context.screening;
         const index = await service.index();
         if (index.entityCount === 0) process.stderr.write('warning: no active lists; import some with `caravan lists import`\n');
         const search = { threshold: options.threshold ?? scoringConfig.defaultThreshold, limit: options.limit ?? 10 };
@@ -79,7 +78,7 @@ export const screenCommand = (): Command => {
     .option('--threshold <t>', `score from which a pair is a match (default ${scoringConfig.defaultThreshold})`, number(0, 1))
     .action(async (options: { threshold?: number }, command: Command) => {
       await withContext(command, async (context) => {
-        const service = createScreeningService(context);
+        const service = context.screening;
         await eachLine(async (line) => {
           try {
             const input = JSON.parse(line) as Record<string, unknown>;

@@ -5,6 +5,7 @@ import { jsonSchemaTransform, validatorCompiler, serializerCompiler, type ZodTyp
 import { registerAlertRoutes } from '../alerts/alert.routes.js';
 import { registerCaseRoutes } from '../cases/case.routes.js';
 import { registerGoodsRoutes } from '../goods/goods.routes.js';
+import { registerScreeningRoutes } from '../screening/screening.routes.js';
 import type { AppContext } from '../main.js';
 import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
@@ -72,6 +73,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
         { name: 'alerts', description: 'The alert queue and movement risk' },
         { name: 'cases', description: 'Cases and decisions' },
         { name: 'goods', description: 'HS nomenclature, control lists, goods checks' },
+        { name: 'screening', description: 'Sanctions lists, party screening with explanations, false positives' },
         { name: 'tracking', description: 'E-seal telemetry, tracks and live positions' },
         { name: 'live', description: 'Server-sent events for the live views' },
       ],
@@ -89,6 +91,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
       registerAlertRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerCaseRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerGoodsRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
+      registerScreeningRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerMovementRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerTrackingRoutes(api.withTypeProvider<ZodTypeProvider>(), context);
       registerStreamRoutes(api.withTypeProvider<ZodTypeProvider>(), context);

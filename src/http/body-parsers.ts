@@ -52,4 +52,6 @@ export const registerBodyParsers = (app: FastifyInstance): void => {
       done(null, body);
     },
   );
+  // Compressed list files are binary: handed to the route as bytes, never decoded as text.
+  app.addContentTypeParser(['application/gzip', 'application/octet-stream'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 };

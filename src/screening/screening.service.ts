@@ -15,6 +15,8 @@ import { type ScoringConfig, scoringConfig } from './scoring-config.js';
 
 /** Longest name accepted for screening; longer input is a mistake, not a name. */
 export const MAX_NAME_LENGTH = 500;
+/** How often a running server looks for list versions imported by another process. */
+const STALE_CHECK_MS = 5_000;
 const SCHEMAS: readonly QuerySchema[] = ['Person', 'Organization', 'Vessel', 'Aircraft', 'Any'];
 
 export interface ImportResult {
@@ -70,7 +72,8 @@ export const validateParty = (party: unknown, path = ''): PartyQuery => {
  */
 export class ScreeningService {
   private readonly repository: ScreeningRepository;
-  private cached: { index: ScreeningIndex; hashes: Map<string, string> } | null = null;
+  private cached: { index: ScreeningIndex; hashes: Map<string, string>; activeVersions: string } | null = null;
+  private checkedAt = 0;
 
   constructor(private readonly deps: ScreeningServiceDeps) {
     this.repository = screeningRepository(deps.db);
@@ -143,12 +146,26 @@ export class ScreeningService {
     return this.repository.changes(versionId);
   }
 
+  /** The active version ids: another process (the CLI) may import while the server runs. */
+  private async activeVersions(): Promise<string> {
+    const rows = await this.deps.db.all<{ id: string }>('SELECT id FROM screening_list_versions WHERE active = 1 ORDER BY id');
+    return rows.map((row) => row.id).join(',');
+  }
+
   private async current(): Promise<{ index: ScreeningIndex; hashes: Map<string, string> }> {
+    const now = Date.now();
+    if (this.cached && now - this.checkedAt > STALE_CHECK_MS) {
+      this.checkedAt = now;
+      if ((await this.activeVersions()) !== this.cached.activeVersions) this.cached = null;
+    }
     if (!this.cached) {
+      const activeVersions = await this.activeVersions();
       const active = await this.repository.activeEntities();
+      this.checkedAt = now;
       this.cached = {
         index: buildScreeningIndex(active.map((a) => a.entity), this.deps.vocabulary, this.deps.config),
         hashes: new Map(active.map((a) => [a.entity.id, a.contentHash])),
+        activeVersions,
       };
     }
     return this.cached;
@@ -157,6 +174,17 @@ export class ScreeningService {
   /** The index over active lists (built on first use, rebuilt after an import). */
   async index(): Promise<ScreeningIndex> {
     return (await this.current()).index;
+  }
+
+  /** Active entries with these ids (the entries a new version added or changed). */
+  async activeEntitiesById(ids: readonly string[]): Promise<SanctionEntity[]> {
+    const wanted = new Set(ids);
+    return (await this.repository.activeEntities()).map((active) => active.entity).filter((entity) => wanted.has(entity.id));
+  }
+
+  /** An index over a few entries only: to find which stored parties a list change could concern. */
+  indexOver(entities: readonly SanctionEntity[]): ScreeningIndex {
+    return buildScreeningIndex([...entities], this.deps.vocabulary, this.deps.config);
   }
 
   /** Stable key of a party for suppressions: its id when it has one, else its romanised name. */
@@ -216,14 +244,14 @@ export class ScreeningService {
   }
 
   /** Marks a hit as a false positive for a party; it lapses as soon as the list entry's content changes. */
-  async suppress(input: { party: PartyQuery; entityId: string; reason: string; by: string }): Promise<void> {
+  async suppress(input: { party: PartyQuery | { key: string }; entityId: string; reason: string; by: string }): Promise<void> {
     const { hashes } = await this.current();
     const hash = hashes.get(input.entityId);
     if (!hash) throw notFound('active list entry', input.entityId);
     if (!input.reason.trim()) throw new DomainError('validation', 'A suppression needs a reason', [{ path: 'reason', message: 'is empty' }]);
     await this.repository.addSuppression({
       id: this.deps.ids.next(),
-      partyKey: this.partyKey(input.party),
+      partyKey: 'key' in input.party ? input.party.key : this.partyKey(input.party),
       entityId: input.entityId,
       contentHash: hash,
       reason: input.reason,

@@ -4,11 +4,10 @@ import { ApiError, get, post, query } from '../lib/api.js';
 import { can, useAuth } from '../lib/auth.js';
 
 interface TokenPair {
-  query?: string;
-  candidate?: string;
-  score?: number;
-  how?: string;
-  [key: string]: unknown;
+  query: string;
+  candidate: string;
+  score: number;
+  method: string;
 }
 interface Match {
   entityId: string;
@@ -135,10 +134,10 @@ export const ScreeningPage = () => {
                     <tbody>
                       {match.explanation.tokens.map((pair, index) => (
                         <tr key={index}>
-                          <td>{String(pair.query ?? '')}</td>
-                          <td>{String(pair.candidate ?? '')}</td>
-                          <td>{typeof pair.score === 'number' ? pair.score.toFixed(2) : ''}</td>
-                          <td>{String(pair.how ?? pair['kind'] ?? '')}</td>
+                          <td>{pair.query}</td>
+                          <td>{pair.candidate}</td>
+                          <td>{pair.score.toFixed(2)}</td>
+                          <td>{pair.method}</td>
                         </tr>
                       ))}
                     </tbody>

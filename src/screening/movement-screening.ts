@@ -1,0 +1,215 @@
+import type { AlertService } from '../alerts/alert.service.js';
+import type { Finding } from '../alerts/alert.js';
+import type { Db } from '../db/db.js';
+import type { Declaration, Party } from '../movements/declaration.js';
+import type { MovementObserver } from '../movements/movement.service.js';
+import type { Clock } from '../shared/clock.js';
+import type { PartyQuery } from './entity.js';
+import type { ScreeningMatch } from './screening-index.js';
+import type { ScreeningService } from './screening.service.js';
+
+/** The declaration's parties that are screened, in the order an officer reads them. */
+export const SCREENED_ROLES = ['consignor', 'consignee', 'holderOfTheTransitProcedure', 'carrier'] as const;
+export type ScreenedRole = (typeof SCREENED_ROLES)[number];
+
+export const SCREENING_RULE_VERSION = 'screening-1';
+/** Movements screened per transaction by the background drain. */
+const DRAIN_BATCH = 200;
+/** Candidates kept with a party's stored result. */
+const STORED_MATCHES = 5;
+
+export interface PartyScreening {
+  role: ScreenedRole;
+  party: PartyQuery | null;
+  /** Why a party was not screened (no name to compare); null when it was. */
+  skipped: string | null;
+  partyKey: string | null;
+  matches: ScreeningMatch[];
+  screenedAt: string;
+}
+
+/**
+ * The party as the screening engine sees it. Declarations do not say whether a party is a person or a
+ * company, so the schema stays open; the identification number is offered as an identifier both as
+ * written and without its two-letter country prefix (EORI-style KZ123… against a listed BIN/INN).
+ */
+export const partyQueryOf = (party: Party): PartyQuery | null => {
+  if (!party.name || party.name.replace(/[^\p{L}\p{N}]/gu, '').length < 2) return null;
+  const query: PartyQuery = { name: party.name, schema: 'Any' };
+  if (party.identificationNumber) {
+    query.id = party.identificationNumber;
+    const bare = party.identificationNumber.replace(/^[A-Z]{2}(?=\d)/, '');
+    query.identifiers = [...new Set([party.identificationNumber, bare])].map((value) => ({ type: 'id', value }));
+  }
+  if (party.address?.country) query.country = party.address.country;
+  return query;
+};
+
+const severityOf = (score: number): Finding['severity'] => (score >= 0.97 ? 'critical' : score >= 0.9 ? 'high' : 'medium');
+
+/**
+ * Screening of every declared party: a durable queue filled in the declaration's own transaction (so no
+ * stored movement is ever missed, even if the process stops), drained in the background, and refilled for
+ * the parties a list update could affect. Hits become `screening.hit` alerts keyed by movement, role and
+ * list entry, so a re-screen refreshes the same alert.
+ */
+export class MovementScreening {
+  constructor(private readonly deps: { db: Db; clock: Clock; screening: ScreeningService; alerts: AlertService }) {}
+
+  readonly observer: MovementObserver = {
+    declarationsStored: async (tx, stored) => {
+      const now = this.deps.clock.now().toISOString();
+      await tx.runMany(
+        'INSERT INTO screening_queue (movement_id, reason, enqueued_at) VALUES (?, ?, ?) ON CONFLICT (movement_id) DO NOTHING',
+        stored.map((movement) => [movement.id, 'declared', now]),
+      );
+    },
+  };
+
+  /** Movements waiting to be screened. */
+  async pending(): Promise<number> {
+    const row = await this.deps.db.get<{ count: number }>('SELECT COUNT(*) AS count FROM screening_queue');
+    return Number(row?.count ?? 0);
+  }
+
+  /** Screens queued movements until the queue is empty; returns how many were screened. */
+  async drain(onBatch: (screened: number) => void = () => undefined): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const screened = await this.drainBatch();
+      if (screened === 0) return total;
+      total += screened;
+      onBatch(total);
+    }
+  }
+
+  private async drainBatch(): Promise<number> {
+    const queued = await this.deps.db.all<{ movement_id: string }>('SELECT movement_id FROM screening_queue ORDER BY enqueued_at, movement_id LIMIT ?', [DRAIN_BATCH]);
+    if (queued.length === 0) return 0;
+    const ids = queued.map((row) => row.movement_id);
+    const marks = ids.map(() => '?').join(', ');
+    const movements = await this.deps.db.all<{ id: string; declaration_json: string; declared_at: string }>(
+      `SELECT id, declaration_json, declared_at FROM movements WHERE id IN (${marks})`,
+      ids,
+    );
+    const now = this.deps.clock.now().toISOString();
+    const results: { movementId: string; declaredAt: string; screenings: PartyScreening[] }[] = [];
+    for (const movement of movements) {
+      const declaration = JSON.parse(movement.declaration_json) as Declaration;
+      results.push({ movementId: movement.id, declaredAt: movement.declared_at, screenings: await this.screenDeclaration(declaration, now) });
+    }
+    await this.deps.db.transaction(async (tx) => {
+      const rows = results.flatMap(({ movementId, screenings }) =>
+        screenings.map((s) => [movementId, s.role, s.partyKey, JSON.stringify(s.party), s.skipped, JSON.stringify(s.matches), s.matches.length, s.matches[0]?.score ?? 0, s.screenedAt]),
+      );
+      if (rows.length > 0) {
+        await tx.run(`DELETE FROM party_screenings WHERE movement_id IN (${marks})`, ids);
+        await tx.runMany(
+          `INSERT INTO party_screenings (movement_id, role, party_key, party, skipped, matches, hit_count, best_score, screened_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          rows,
+        );
+      }
+      await this.deps.alerts.raise(tx, results.flatMap(({ movementId, screenings }) => screenings.flatMap((s) => this.findingsOf(movementId, s))));
+      await tx.run(`DELETE FROM screening_queue WHERE movement_id IN (${marks})`, ids);
+    });
+    return ids.length;
+  }
+
+  async screenDeclaration(declaration: Declaration, now: string): Promise<PartyScreening[]> {
+    const out: PartyScreening[] = [];
+    for (const role of SCREENED_ROLES) {
+      const party = declaration[role];
+      if (!party) continue;
+      const query = partyQueryOf(party);
+      if (!query) {
+        out.push({ role, party: null, skipped: 'no name to screen (identification number only)', partyKey: null, matches: [], screenedAt: now });
+        continue;
+      }
+      const matches = await this.deps.screening.screenParty(query, { limit: STORED_MATCHES });
+      out.push({ role, party: query, skipped: null, partyKey: this.deps.screening.partyKey(query), matches, screenedAt: now });
+    }
+    return out;
+  }
+
+  private findingsOf(movementId: string, screening: PartyScreening): Finding[] {
+    return screening.matches.map((match) => ({
+      dedupKey: `screening:${movementId}:${screening.role}:${match.entityId}`,
+      type: 'screening.hit',
+      source: 'screening',
+      rule: 'party-screening',
+      ruleVersion: SCREENING_RULE_VERSION,
+      severity: severityOf(match.score),
+      score: match.score,
+      title: `${screening.role} "${screening.party?.name ?? ''}" matches ${match.source} entry "${match.name}" (${match.score.toFixed(2)})`,
+      movementId,
+      partyKey: screening.partyKey,
+      evidence: {
+        role: screening.role,
+        partyName: screening.party?.name,
+        partyKey: screening.partyKey,
+        entityId: match.entityId,
+        source: match.source,
+        listedName: match.name,
+        schema: match.schema,
+        score: match.score,
+        summary: match.explanation.summary,
+        explanation: match.explanation,
+      },
+      observedAt: screening.screenedAt,
+    }));
+  }
+
+  /** The stored results of a movement's parties, in the order of SCREENED_ROLES. */
+  async forMovement(movementId: string): Promise<{ pending: boolean; parties: PartyScreening[] }> {
+    const rows = await this.deps.db.all<{ role: ScreenedRole; party_key: string | null; party: string; skipped: string | null; matches: string; screened_at: string }>(
+      'SELECT role, party_key, party, skipped, matches, screened_at FROM party_screenings WHERE movement_id = ?',
+      [movementId],
+    );
+    const queued = await this.deps.db.get('SELECT 1 AS queued FROM screening_queue WHERE movement_id = ?', [movementId]);
+    const parties = rows
+      .map((row) => ({
+        role: row.role,
+        party: JSON.parse(row.party) as PartyQuery | null,
+        skipped: row.skipped,
+        partyKey: row.party_key,
+        matches: JSON.parse(row.matches) as ScreeningMatch[],
+        screenedAt: row.screened_at,
+      }))
+      .sort((a, b) => SCREENED_ROLES.indexOf(a.role) - SCREENED_ROLES.indexOf(b.role));
+    return { pending: queued !== undefined, parties };
+  }
+
+  /**
+   * After a list import: queues the movements whose result could change. A party that hit an entry now
+   * changed or removed is re-screened; so is a party whose name comes near an added or changed entry, found
+   * by screening every stored party against an index of those entries alone, which is small and fast.
+   * Returns how many movements were queued.
+   */
+  async requeueForChanges(versionIds: readonly string[]): Promise<number> {
+    const changes = (await Promise.all(versionIds.map((id) => this.deps.screening.changesOf(id)))).flat();
+    if (changes.length === 0) return 0;
+    const touched = new Set(changes.filter((change) => change.change !== 'added').map((change) => change.entityId));
+    const fresh = new Set(changes.filter((change) => change.change !== 'removed').map((change) => change.entityId));
+    const freshEntities = (await this.deps.screening.activeEntitiesById([...fresh])).filter((entity) => fresh.has(entity.id));
+    const small = freshEntities.length > 0 ? this.deps.screening.indexOver(freshEntities) : null;
+    const requeue = new Set<string>();
+    const rows = await this.deps.db.all<{ movement_id: string; party: string; matches: string }>('SELECT movement_id, party, matches FROM party_screenings WHERE party IS NOT NULL');
+    for (const row of rows) {
+      if (requeue.has(row.movement_id)) continue;
+      const matches = JSON.parse(row.matches) as ScreeningMatch[];
+      if (matches.some((match) => touched.has(match.entityId))) {
+        requeue.add(row.movement_id);
+        continue;
+      }
+      const party = JSON.parse(row.party) as PartyQuery | null;
+      if (party && small && small.search(party, { limit: 1 }).length > 0) requeue.add(row.movement_id);
+    }
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.db.runMany(
+      'INSERT INTO screening_queue (movement_id, reason, enqueued_at) VALUES (?, ?, ?) ON CONFLICT (movement_id) DO NOTHING',
+      [...requeue].map((id) => [id, 'list changed', now]),
+    );
+    return requeue.size;
+  }
+}
