@@ -10,11 +10,17 @@ import { type Progress, startProgress } from './progress.js';
 
 const progressReporter = () => {
   let bar: Progress | undefined;
+  let current = '';
   let shown = 0;
   return {
     onProgress: (stage: string, done: number, total: number) => {
-      bar ??= startProgress(`demo ${stage}`, total);
-      bar.tick(done - shown);
+      if (stage !== current) {
+        bar?.stop();
+        bar = startProgress(`demo ${stage}`, total);
+        current = stage;
+        shown = 0;
+      }
+      bar?.tick(done - shown);
       shown = done;
     },
     stop: () => bar?.stop(),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../config.js';
 import { type AppContext, createAppContext } from '../main.js';
+import { defaultListImports } from '../screening/default-lists.js';
 import { DemoClock, type SeededDemo, seedDemo } from './demo.js';
 
 describe('demo seeding', () => {
@@ -16,7 +17,9 @@ describe('demo seeding', () => {
   before(async () => {
     const clock = new DemoClock(new Date());
     context = await createAppContext(loadConfig({ dataDir }), { clock });
-    seeded = await seedDemo(context, clock, { movements: 80, historyDays: 2, seed: 7 });
+    // The OFAC SDN list alone: the chips story's buyer is listed there, and it keeps the test quick.
+    const ofacOnly = defaultListImports(context.config.referenceDir).filter((list) => list.options.source === 'ofac-sdn');
+    seeded = await seedDemo(context, clock, { movements: 80, historyDays: 2, seed: 7, sanctionsLists: ofacOnly });
   });
   after(async () => {
     await context.close();
@@ -37,6 +40,12 @@ describe('demo seeding', () => {
     const late = await byLrn('CARAVAN-DEMO-LATE-01');
     assert.equal(late.movement.state, 'overdue');
     assert.ok(late.events.some((event) => event.type === 'overdue' && event.outcome === 'applied'));
+
+    const chips = await byLrn('CARAVAN-DEMO-CHIPS-01');
+    const screening = await context.partyScreening.forMovement(chips.movement.id);
+    const buyer = screening.parties.find((party) => party.role === 'consignee');
+    assert.match(buyer?.matches[0]?.name ?? '', /SARATOV/i, 'the buyer written in Cyrillic is found on the OFAC SDN list');
+    assert.ok((await context.alerts.forMovement(chips.movement.id)).some((alert) => alert.type === 'screening.hit'));
 
     const outOfOrder = await byLrn('CARAVAN-DEMO-ORDER-01');
     const exit = outOfOrder.events.find((event) => event.type === 'exited');

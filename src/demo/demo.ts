@@ -1,4 +1,5 @@
 import type { AppContext } from '../main.js';
+import { defaultListImports, type ListImport } from '../screening/default-lists.js';
 import { ManualClock } from '../shared/clock.js';
 import { type SimRecord, simulationOptions, TrafficFeed } from '../sim/index.js';
 import { demoStories } from './stories.js';
@@ -25,6 +26,8 @@ export interface DemoOptions {
   /** How far before now the simulated traffic starts. */
   historyDays: number;
   seed: number;
+  /** Sanctions lists imported before the traffic, so every declared party is screened (default: all shipped lists). */
+  sanctionsLists?: ListImport[];
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -84,6 +87,12 @@ export interface SeededDemo {
  */
 export const seedDemo = async (context: AppContext, clock: DemoClock, options: DemoOptions = defaultDemoOptions): Promise<SeededDemo> => {
   await context.users.ensureDemoAccounts();
+  const lists = options.sanctionsLists ?? defaultListImports(context.config.referenceDir);
+  for (const [index, { files, options: importOptions }] of lists.entries()) {
+    await context.screening.importFiles(files, importOptions);
+    options.onProgress?.('sanctions lists', index + 1, lists.length);
+  }
+  await context.screening.index();
   const now = new Date();
   const start = new Date(now.getTime() - options.historyDays * 86_400_000);
   const feed = new TrafficFeed(

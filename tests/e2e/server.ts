@@ -7,6 +7,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { openSqlite } from '../../src/db/sqlite.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { type AppContext, createAppContext } from '../../src/main.js';
+import { defaultListImports } from '../../src/screening/default-lists.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { TrafficFeed } from '../../src/sim/index.js';
 import { replay, type ReplayLine } from '../../src/tracking/replay.js';
@@ -40,6 +41,10 @@ export const startServer = async (seed: SeedOptions): Promise<TestServer> => {
   await migrate(db);
   const clock = new ManualClock(START);
   const context = await createAppContext(config, { db, clock });
+  // The OFAC SDN list: real listed names for the screening page and real hits on declared parties.
+  for (const list of defaultListImports(config.referenceDir).filter((candidate) => candidate.options.source === 'ofac-sdn')) {
+    await context.screening.importFiles(list.files, list.options);
+  }
   const feed = new TrafficFeed({ movements: seed.movements, days: 1, seed: seed.seed ?? 11, start: START, scenarios: true, evasionRate: 0.3, referenceDir: config.referenceDir });
   const input: Record<'declarations' | 'events' | 'telemetry', ReplayLine[]> = { declarations: [], events: [], telemetry: [] };
   for (const record of feed.takeUntil(new Date(START.getTime() + seed.hours * 3_600_000))) {
@@ -48,6 +53,7 @@ export const startServer = async (seed: SeedOptions): Promise<TestServer> => {
     bucket.push({ line: bucket.length + 1, value: record.record, text: JSON.stringify(record.record) });
   }
   await replay(context, clock, input);
+  await context.partyScreening.drain();
   const app = await buildHttpApp(context, { logLevel: 'silent', bodyLimitBytes: 1024 * 1024 });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
