@@ -72,6 +72,28 @@ export const compareTokens = (a: NameToken, b: NameToken, config: ScoringConfig)
   return best >= config.minTokenSimilarity ? { score: best, method: 'edit distance' } : NO_MATCH;
 };
 
+const lengthSpan = (token: NameToken): [number, number] => {
+  let shortest = token.light.length;
+  let longest = shortest;
+  for (const key of token.keys) {
+    if (key.length < shortest) shortest = key.length;
+    if (key.length > longest) longest = key.length;
+  }
+  return [shortest, longest];
+};
+
+/**
+ * Whether two tokens' forms are close enough in length for any route except synonyms and consonant
+ * outlines to reach `minRatio` (equal forms have equal lengths; an edit ratio is at most shorter/longer).
+ * Joined runs are long, so most run-against-token pairs are settled here without comparing.
+ */
+const lengthsCanMeet = (a: NameToken, b: NameToken, minRatio: number): boolean => {
+  if (a.symbols.length > 0 || b.symbols.length > 0 || isAbjad(a.script) !== isAbjad(b.script)) return true;
+  const [aShort, aLong] = lengthSpan(a);
+  const [bShort, bLong] = lengthSpan(b);
+  return Math.min(aLong, bLong) >= Math.max(aShort, bShort) * minRatio;
+};
+
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, k) => from + k);
 
 const isStrong = (token: NameToken): boolean => token.kind === 'name' || token.kind === 'number' || token.kind === 'patronymic';
@@ -92,9 +114,9 @@ export const compareNames = (query: ParsedName, candidate: ParsedName, config: S
   if (q.length === 0 || c.length === 0) {
     return { score: 0, pairs: [], unmatchedQuery: q.map((t) => t.text), unmatchedCandidate: c.map((t) => t.text), adjustments };
   }
-  interface Option { qs: number[]; cs: number[]; qText: string; cText: string; weight: number; match: TokenMatch }
+  interface Option { qs: readonly number[]; cs: readonly number[]; qText: string; cText: string; weight: number; match: TokenMatch }
   const options: Option[] = [];
-  const add = (qs: number[], cs: number[], a: NameToken, b: NameToken, match: TokenMatch): void => {
+  const add = (qs: readonly number[], cs: readonly number[], a: NameToken, b: NameToken, match: TokenMatch): void => {
     if (match.score > 0) options.push({ qs, cs, qText: a.text, cText: b.text, weight: a.weight + b.weight, match });
   };
   for (let i = 0; i < q.length; i++) {
@@ -103,14 +125,17 @@ export const compareNames = (query: ParsedName, candidate: ParsedName, config: S
   // A word written as two or three on the other side: close agreement only (joined strings are long,
   // so an edit-distance ratio alone would be lenient).
   const joined = (a: NameToken, b: NameToken): TokenMatch => {
+    if (!lengthsCanMeet(a, b, config.tokenScore.joinedMinEdit)) return NO_MATCH;
     const m = compareTokens(a, b, config);
     return m.method === 'initial' || (m.method === 'edit distance' && m.score < config.tokenScore.joinedMinEdit) ? NO_MATCH : m;
   };
   for (const run of candidate.runs) {
-    for (let i = 0; i < q.length; i++) add([i], range(run.from, run.to), q[i] as NameToken, run.token, joined(q[i] as NameToken, run.token));
+    const covered = range(run.from, run.to);
+    for (let i = 0; i < q.length; i++) add([i], covered, q[i] as NameToken, run.token, joined(q[i] as NameToken, run.token));
   }
   for (const run of query.runs) {
-    for (let j = 0; j < c.length; j++) add(range(run.from, run.to), [j], run.token, c[j] as NameToken, joined(run.token, c[j] as NameToken));
+    const covered = range(run.from, run.to);
+    for (let j = 0; j < c.length; j++) add(covered, [j], run.token, c[j] as NameToken, joined(run.token, c[j] as NameToken));
   }
   // Greedy by similarity, then by the weight covered: optimal enough for names of a handful of tokens.
   options.sort((x, y) => y.match.score - x.match.score || y.weight - x.weight);

@@ -58,7 +58,7 @@ export const scoringConfig = {
   },
   index: {
     /** Names scored in full per query, taken by descending index overlap. */
-    maxCandidates: 100,
+    maxCandidates: 50,
     /** Names sharing less than this share of the best candidate's key overlap are not scored. */
     minOverlapShare: 0.5,
     /** Index keys with more postings than this are skipped when a rarer key exists (al, mohammed). */
