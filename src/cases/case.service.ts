@@ -226,8 +226,10 @@ export class CaseService {
     const wasHeld = (await this.deps.movements.get(movementId)).movement.recordedState === 'held';
     const hits = movementAlerts.flatMap((alert) => {
       const partyKey = alert.evidence['partyKey'];
-      const entityId = alert.evidence['entityId'];
-      return alertIds.includes(alert.id) && alert.type === 'screening.hit' && typeof partyKey === 'string' && typeof entityId === 'string' ? [{ alertId: alert.id, partyKey, entityId }] : [];
+      const listed = alert.evidence['entityIds'];
+      const entityIds = Array.isArray(listed) ? listed.filter((id): id is string => typeof id === 'string') : [alert.evidence['entityId']].filter((id): id is string => typeof id === 'string');
+      if (!alertIds.includes(alert.id) || alert.type !== 'screening.hit' || typeof partyKey !== 'string') return [];
+      return entityIds.map((entityId) => ({ alertId: alert.id, partyKey, entityId }));
     });
     const decision = await this.deps.db.transaction(async (tx) => {
       const expected = input.version ?? row.version;
@@ -260,8 +262,14 @@ export class CaseService {
           decision.consequences.push(`screening hit ${hit.alertId} closed; suppression unavailable (no screening capability configured)`);
           continue;
         }
-        await this.deps.suppressHit({ partyKey: hit.partyKey, entityId: hit.entityId, reason, actor });
-        decision.consequences.push(`list entry ${hit.entityId} suppressed for this party until the entry changes`);
+        try {
+          await this.deps.suppressHit({ partyKey: hit.partyKey, entityId: hit.entityId, reason, actor });
+          decision.consequences.push(`list entry ${hit.entityId} suppressed for this party until the entry changes`);
+        } catch (error) {
+          // The decision is already committed; an entry a newer list version removed needs no suppression.
+          if (!(error instanceof DomainError)) throw error;
+          decision.consequences.push(`list entry ${hit.entityId} not suppressed: ${error.message}`);
+        }
       }
     }
     return decision;

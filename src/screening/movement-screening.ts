@@ -132,32 +132,44 @@ export class MovementScreening {
     return out;
   }
 
+  /**
+   * One alert per party, not per list entry: a company called "Avangard" may come near a dozen listed
+   * entries, and the officer decides about the party. The best match leads; every candidate is in the
+   * evidence, and a false-positive decision suppresses them all for this party.
+   */
   private findingsOf(movementId: string, screening: PartyScreening): Finding[] {
-    return screening.matches.map((match) => ({
-      dedupKey: `screening:${movementId}:${screening.role}:${match.entityId}`,
-      type: 'screening.hit',
-      source: 'screening',
-      rule: 'party-screening',
-      ruleVersion: SCREENING_RULE_VERSION,
-      severity: severityOf(match.score),
-      score: match.score,
-      title: `${screening.role} "${screening.party?.name ?? ''}" matches ${match.source} entry "${match.name}" (${match.score.toFixed(2)})`,
-      movementId,
-      partyKey: screening.partyKey,
-      evidence: {
-        role: screening.role,
-        partyName: screening.party?.name,
+    const [best, ...others] = screening.matches;
+    if (!best) return [];
+    const more = others.length > 0 ? ` and ${others.length} more` : '';
+    return [
+      {
+        dedupKey: `screening:${movementId}:${screening.role}`,
+        type: 'screening.hit',
+        source: 'screening',
+        rule: 'party-screening',
+        ruleVersion: SCREENING_RULE_VERSION,
+        severity: severityOf(best.score),
+        score: best.score,
+        title: `${screening.role} "${screening.party?.name ?? ''}" matches ${best.source} entry "${best.name}" (${best.score.toFixed(2)})${more}`,
+        movementId,
         partyKey: screening.partyKey,
-        entityId: match.entityId,
-        source: match.source,
-        listedName: match.name,
-        schema: match.schema,
-        score: match.score,
-        summary: match.explanation.summary,
-        explanation: match.explanation,
+        evidence: {
+          role: screening.role,
+          partyName: screening.party?.name,
+          partyKey: screening.partyKey,
+          entityId: best.entityId,
+          entityIds: screening.matches.map((match) => match.entityId),
+          source: best.source,
+          listedName: best.name,
+          schema: best.schema,
+          score: best.score,
+          summary: best.explanation.summary,
+          explanation: best.explanation,
+          otherMatches: others.map((match) => ({ entityId: match.entityId, source: match.source, name: match.name, score: match.score, summary: match.explanation.summary })),
+        },
+        observedAt: screening.screenedAt,
       },
-      observedAt: screening.screenedAt,
-    }));
+    ];
   }
 
   /** The stored results of a movement's parties, in the order of SCREENED_ROLES. */

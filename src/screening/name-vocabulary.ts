@@ -29,6 +29,9 @@ export interface NameVocabulary {
   maxPrefixTokens: number;
 }
 
+/** Legal-form words this short are compared by their romanised letters, not by sound keys. */
+export const SHORT_FORM_LETTERS = 3;
+
 export const VOCABULARY_FILES = {
   orgTypes: 'sanctions/reference/rigour_org_types.yml',
   symbols: 'sanctions/reference/rigour_symbols.yml',
@@ -76,7 +79,9 @@ export const buildVocabulary = (docs: VocabularyDocuments): NameVocabulary => {
       const k = key(alias);
       if (!k || seenPhrases.has(k)) continue;
       seenPhrases.add(k);
-      const phrase: LegalFormPhrase = { keys: k.split(' ').map(skeletons), form };
+      // An abbreviation of three letters or fewer is matched as written, not by sound: by sound "MMZ" (a
+      // plant's initials) would be the Azerbaijani "MMC" and "OAO" the Russian "OOO".
+      const phrase: LegalFormPhrase = { keys: k.split(' ').map((word) => (word.length <= SHORT_FORM_LETTERS ? [`=${word}`] : skeletons(word))), form };
       for (const first of phrase.keys[0] ?? []) legalForms.set(first, [...(legalForms.get(first) ?? []), phrase]);
     }
   }

@@ -1,4 +1,4 @@
-import type { LegalForm, LegalFormPhrase, NameVocabulary } from './name-vocabulary.js';
+import { type LegalForm, type LegalFormPhrase, type NameVocabulary, SHORT_FORM_LETTERS } from './name-vocabulary.js';
 import type { ScoringConfig } from './scoring-config.js';
 import { cleanName, splitTokens } from './tokens.js';
 import { consonants, romanise, type Script, scriptOf, skeletons } from './transliterate.js';
@@ -174,7 +174,13 @@ export const parseName = (
   let legalForms: LegalForm[] = [];
   const formWords = new Set<number>();
   if (hint !== 'person') {
-    const result = findLegalForms(words.map((w) => skeletons(romanise(w))), vocabulary);
+    const result = findLegalForms(
+      words.map((w) => {
+        const light = romanise(w);
+        return light.length <= SHORT_FORM_LETTERS ? [`=${light}`] : skeletons(light);
+      }),
+      vocabulary,
+    );
     legalForms = result.found;
     const keptSet = new Set(result.kept);
     if (hint === 'any') {
