@@ -19,7 +19,16 @@ describe('HS nomenclature', () => {
     assert.match(!heading.ok ? heading.reason : '', /only a heading/);
     const unknown = nomenclature.check('854299');
     assert.match(!unknown.ok ? unknown.reason : '', /854299 does not exist/);
+    assert.match(!unknown.ok ? unknown.reason : '', /heading 8542 has 854231, 854232/, 'names the subheadings the heading does have');
     const letters = nomenclature.check('85A231');
     assert.match(!letters.ok ? letters.reason : '', /digits only/);
+  });
+
+  it('tells a declarant using an HS 2017 code which edition it is from and what replaced it', () => {
+    const drones = nomenclature.check('8803.30.0000');
+    assert.equal(drones.ok, false);
+    assert.match(!drones.ok ? drones.reason : '', /880330 is an HS 2017 code .*replaced it with 880730/);
+    const leds = nomenclature.check('854140');
+    assert.match(!leds.ok ? leds.reason : '', /854141, 854142, 854143, 854149/);
   });
 });
