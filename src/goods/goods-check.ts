@@ -1,4 +1,4 @@
-import type { GoodsItem } from '../movements/declaration.js';
+import type { Declaration, GoodsItem } from '../movements/declaration.js';
 import type { Candidate, GoodsClassifier } from './classifier.js';
 import type { ControlEntry } from './control-list.js';
 
@@ -146,4 +146,23 @@ export const robustStats = (values: readonly number[]): UnitValueStats => {
   const median = middle(sorted);
   const mad = middle(sorted.map((value) => Math.abs(value - median)).sort((a, b) => a - b));
   return { count: sorted.length, median, mad };
+};
+
+/** Share of the consignment's gross mass the items' gross masses may miss it by (rounding, pallets). */
+export const CONSIGNMENT_MASS_TOLERANCE = 0.02;
+
+/**
+ * The items' gross masses against the consignment's declared gross mass: a gap beyond the tolerance (and
+ * at least 1 kg) means goods on the lorry that no item declares, or items that are not on it.
+ */
+export const consignmentMassHint = (declaration: Declaration): GoodsHint | null => {
+  if (declaration.grossMass === undefined) return null;
+  const items = declaration.goodsItems.reduce((sum, item) => sum + item.grossMass, 0);
+  const gap = declaration.grossMass - items;
+  if (Math.abs(gap) <= Math.max(1, declaration.grossMass * CONSIGNMENT_MASS_TOLERANCE)) return null;
+  return {
+    kind: 'mass_inconsistent',
+    message: `the items' gross masses add up to ${items.toFixed(1)} kg but the consignment is declared at ${declaration.grossMass} kg (${gap > 0 ? 'undeclared' : 'excess'} ${Math.abs(gap).toFixed(1)} kg)`,
+    details: { consignmentGrossMass: declaration.grossMass, itemsGrossMass: items, gap },
+  };
 };

@@ -6,6 +6,7 @@ import type { GoodsItem } from '../movements/declaration.js';
 import { DomainError, validationError } from '../shared/errors.js';
 import { actorOf, scopeOf } from '../users/principal.js';
 import { parseControlListCsv } from './control-list.js';
+import { consignmentMassHint } from './goods-check.js';
 
 const checkBody = z.object({
   items: z.array(z.object({ hsCode: z.string(), description: z.string(), grossMass: z.number(), netMass: z.number().optional(), value: z.object({ amount: z.number(), currency: z.string() }).optional() })).min(1).max(999),
@@ -68,7 +69,8 @@ export const registerGoodsRoutes = (api: Api, context: AppContext): void => {
     async (request) => {
       const { movement } = await movements.get(request.params.reference, scopeOf(principalOf(request)));
       const route = goods.routeOf(movement.declaration, movement.declaredAt.slice(0, 10));
-      return { route, items: await goods.forMovement(movement.id) };
+      const consignment = consignmentMassHint(movement.declaration);
+      return { route, consignment: { hints: consignment ? [consignment] : [] }, items: await goods.forMovement(movement.id) };
     },
   );
 

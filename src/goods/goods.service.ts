@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import { GoodsClassifier } from './classifier.js';
 import { CHPL_LIST_ID, type ControlEntry, type ControlListContent, diffEntries, type ListChange, loadChpl } from './control-list.js';
-import { type ActiveList, checkItem, MIN_COMPARABLES, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
+import { type ActiveList, checkItem, consignmentMassHint, MIN_COMPARABLES, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
 import type { Nomenclature } from './nomenclature.js';
 
 export const RULE_VERSION = '1';
@@ -212,6 +212,22 @@ export class GoodsControlService {
           fresh.push({ hs6, logValue: Math.log(item.value.amount / mass) });
         }
         findings.push(...this.findingsOf(movement, item, check));
+      }
+      const consignment = consignmentMassHint(movement.declaration);
+      if (consignment) {
+        findings.push({
+          source: 'goods',
+          ruleVersion: RULE_VERSION,
+          movementId: movement.id,
+          observedAt: movement.declaredAt,
+          dedupKey: `goods:${movement.id}:consignment-mass`,
+          type: 'goods.mass_inconsistent',
+          rule: 'consignment-mass',
+          severity: 'medium',
+          score: 0.5,
+          title: `consignment: ${consignment.message}`,
+          evidence: consignment.details ?? {},
+        });
       }
     }
     if (checkRows.length > 0) {

@@ -72,6 +72,8 @@ export interface Declaration {
   transportMeans: TransportMeans[];
   transportEquipment: TransportEquipment[];
   guarantee?: Guarantee;
+  /** The consignment's gross mass in kg (IE015 Consignment/grossMass), when declared. */
+  grossMass?: number;
   goodsItems: GoodsItem[];
 }
 
@@ -188,6 +190,7 @@ export const declarationSchema = z.object({
       currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code').optional(),
     })
     .optional(),
+  grossMass: mass.optional(),
   goodsItems: z
     .array(goodsItemSchema)
     .min(1, 'a declaration needs at least one goods item')

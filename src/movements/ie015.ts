@@ -139,6 +139,7 @@ export const parseIe015 = (xml: string): Ie015Message => {
     officesOfTransit: bySequence(children(root, 'CustomsOfficeOfTransitDeclared')).map((office) => textOf(office, 'referenceNumber')),
     officesOfExit: bySequence(children(root, 'CustomsOfficeOfExitForTransitDeclared')).map((office) => textOf(office, 'referenceNumber')),
     countriesOfRouting: bySequence(children(consignment, 'CountryOfRoutingOfConsignment')).map((routing) => textOf(routing, 'country')),
+    grossMass: numberOf(consignment, 'grossMass'),
     limitDate: textOf(operation, 'limitDate'),
     bindingItinerary: textOf(operation, 'bindingItinerary') === undefined ? undefined : textOf(operation, 'bindingItinerary') === '1',
     holderOfTheTransitProcedure: party(child(root, 'HolderOfTheTransitProcedure')),
