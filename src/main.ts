@@ -1,5 +1,6 @@
 import { AlertService } from './alerts/alert.service.js';
 import { AuditService } from './audit/audit.service.js';
+import { CaseAttachments } from './cases/case-attachments.js';
 import { CaseService } from './cases/case.service.js';
 import type { Config } from './config.js';
 import { connect } from './db/connect.js';
@@ -41,6 +42,7 @@ export interface AppContext {
   audit: AuditService;
   risk: RiskService;
   cases: CaseService;
+  caseAttachments: CaseAttachments;
   tracking: TrackingService;
   screening: ScreeningService;
   partyScreening: MovementScreening;
@@ -94,6 +96,7 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       audit,
       suppressHit: ({ partyKey, entityId, reason, actor }) => screening.suppress({ party: { key: partyKey }, entityId, reason, by: actor }),
     });
+    const caseAttachments = new CaseAttachments({ db, clock, ids, audit, cases });
     const notifier = new Notifier();
     const tracking = new TrackingService({ db, clock, alerts, notifier, geo: loadGeography(config.referenceDir) });
     await tracking.start();
@@ -111,6 +114,7 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       audit,
       risk,
       cases,
+      caseAttachments,
       screening,
       partyScreening,
       backgroundTasks,

@@ -65,6 +65,8 @@ const SECRET_KEYS = /pass(word)?|secret|token|authorization|cookie|csrf/i;
 /** Copies a request body for the log with every secret-looking field replaced. */
 export const withoutSecrets = (value: unknown, depth = 0): unknown => {
   if (depth > 8) return '[nested too deep]';
+  // A file (a list upload, an attachment) is recorded by size; its content is in its own table.
+  if (value instanceof Uint8Array) return { bytes: value.length };
   if (Array.isArray(value)) return value.length > 50 ? { items: value.length } : value.map((item) => withoutSecrets(item, depth + 1));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(

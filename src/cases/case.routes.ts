@@ -5,6 +5,7 @@ import type { AppContext } from '../main.js';
 import { validationError } from '../shared/errors.js';
 import { actorOf, scopeOf } from '../users/principal.js';
 import { CASE_OUTCOMES, CASE_STATUSES } from './case.js';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from './case-attachments.js';
 
 const openBody = z.object({ movementId: z.string().min(1).max(40), alertIds: z.array(z.string()).max(500).optional() });
 const decisionBody = z.object({ outcome: z.enum(CASE_OUTCOMES), reason: z.string().max(5000), version: z.number().int().positive().optional() });
@@ -80,6 +81,56 @@ export const registerCaseRoutes = (api: Api, context: AppContext): void => {
     async (request, reply) => {
       const principal = principalOf(request);
       return reply.status(201).send(await cases.comment(request.params.id, parse(commentBody, request.body).text, actorOf(principal), scopeOf(principal)));
+    },
+  );
+
+  api.post(
+    '/cases/:id/attachments',
+    {
+      bodyLimit: MAX_ATTACHMENT_BYTES + 1024,
+      config: { permission: 'cases:write' },
+      schema: {
+        tags: ['cases'],
+        summary: `Attach a file to an open case: the body is the file (${ATTACHMENT_TYPES.join(', ')}; up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB)`,
+        params: caseId,
+        querystring: z.object({ filename: z.string().min(1).max(200) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const body = request.body;
+      const content = Buffer.isBuffer(body) ? body : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.alloc(0);
+      const attachment = await context.caseAttachments.attach(
+        request.params.id,
+        { filename: request.query.filename, contentType: request.headers['content-type'] ?? '', content },
+        actorOf(principal),
+        scopeOf(principal),
+      );
+      return reply.status(201).send(attachment);
+    },
+  );
+
+  api.get(
+    '/cases/:id/attachments',
+    { config: { permission: 'cases:read' }, schema: { tags: ['cases'], summary: 'The files attached to a case (names, types, sizes, SHA-256, who and when)', params: caseId } },
+    async (request) => ({ items: await context.caseAttachments.list(request.params.id, scopeOf(principalOf(request))) }),
+  );
+
+  api.get(
+    '/cases/:id/attachments/:attachmentId',
+    {
+      config: { permission: 'cases:read' },
+      schema: { tags: ['cases'], summary: 'Download one attached file', params: z.object({ id: z.string().max(40), attachmentId: z.string().max(40) }) },
+    },
+    async (request, reply) => {
+      const { attachment, content } = await context.caseAttachments.download(request.params.id, request.params.attachmentId, scopeOf(principalOf(request)));
+      // Always a download, never rendered in Caravan's origin: an uploaded file must not run as a page.
+      return reply
+        .header('content-type', attachment.contentType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(content);
     },
   );
 

@@ -52,6 +52,8 @@ export const registerBodyParsers = (app: FastifyInstance): void => {
       done(null, body);
     },
   );
-  // Compressed list files are binary: handed to the route as bytes, never decoded as text.
-  app.addContentTypeParser(['application/gzip', 'application/octet-stream'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Compressed lists and attached files (PDF, photos) are handed to the route as bytes.
+  app.addContentTypeParser(['application/gzip', 'application/octet-stream', 'application/pdf', 'image/jpeg', 'image/png'], { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
+  );
 };

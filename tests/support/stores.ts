@@ -8,19 +8,25 @@ import { openSqlite } from '../../src/db/sqlite.js';
 export const postgresUrl = process.env.CARAVAN_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const postgresRequired = process.env.CARAVAN_REQUIRE_POSTGRES === '1';
 
-let reachable: Promise<boolean> | undefined;
-const postgresReachable = (): Promise<boolean> => {
+let reachable: Promise<string | null> | undefined;
+/** Null when PostgreSQL answers, else why not. A loaded CI machine may be slow to accept: try a few times. */
+const postgresUnreachable = (): Promise<string | null> => {
   reachable ??= (async () => {
-    const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
+    let reason = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return null;
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      } finally {
+        await client.end().catch(() => undefined);
+      }
     }
+    return reason;
   })();
   return reachable;
 };
@@ -47,9 +53,10 @@ const sqliteStore: TestStore = {
 const postgresStore: TestStore = {
   name: 'postgres',
   skip: async () => {
-    if (await postgresReachable()) return false;
-    if (postgresRequired) throw new Error(`PostgreSQL is required (CARAVAN_REQUIRE_POSTGRES=1) but ${postgresUrl} is unreachable`);
-    return `PostgreSQL unreachable at ${postgresUrl}`;
+    const reason = await postgresUnreachable();
+    if (reason === null) return false;
+    if (postgresRequired) throw new Error(`PostgreSQL is required (CARAVAN_REQUIRE_POSTGRES=1) but ${postgresUrl} is unreachable: ${reason}`);
+    return `PostgreSQL unreachable at ${postgresUrl}: ${reason}`;
   },
   open: async () => {
     const schema = `t_${randomBytes(6).toString('hex')}`;
