@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { LIST_FORMATS, type ListFormat } from '../screening/list-files.js';
 import { withContext } from './context.js';
-import { startProgress } from './progress.js';
+import { startProgress, withProgress } from './progress.js';
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -43,18 +43,7 @@ export const listsCommand = (): Command => {
             `${version.added} added, ${version.removed} removed, ${version.changed} changed; ${version.rejected} records rejected`);
         }
         const requeued = await context.partyScreening.requeueForChanges(result.versions.map(({ version }) => version.id));
-        if (requeued > 0) {
-          const rescreen = startProgress('Re-screening movements', requeued);
-          let done = 0;
-          try {
-            await context.partyScreening.drain((screened) => {
-              rescreen.tick(screened - done);
-              done = screened;
-            });
-          } finally {
-            rescreen.stop();
-          }
-        }
+        if (requeued > 0) await withProgress('Re-screening movements', requeued, (done) => context.partyScreening.drain(done));
         out(`${requeued} stored movement(s) had a party this update could concern; re-screened`);
         for (const r of result.rejected.slice(0, 20)) process.stderr.write(`rejected ${r.file} ${r.at}: ${r.reason}\n`);
         if (result.rejected.length > 20) process.stderr.write(`… and ${result.rejected.length - 20} more rejected records\n`);

@@ -8,7 +8,7 @@ import type { IncomingDeclaration } from '../movements/movement.service.js';
 import { DomainError, validationError } from '../shared/errors.js';
 import { withContext } from './context.js';
 import { printJson, printRejections } from './output.js';
-import { startProgress } from './progress.js';
+import { withProgress } from './progress.js';
 
 type ImportFormat = 'json' | 'ndjson' | 'ie015';
 
@@ -55,23 +55,8 @@ const importCommand = () =>
       const text = readFileSync(file, 'utf8');
       const { records, unparsable } = readRecords(file, options.format ?? detectFormat(file, text));
       await withContext(command, async (context) => {
-        const progress = startProgress('Declarations', records.length);
-        let reported = 0;
-        const report = await context.movements.declareMany(records, `import:${path.basename(file)}`, (done) => {
-          progress.tick(done - reported);
-          reported = done;
-        });
-        progress.stop();
-        const screening = startProgress('Screening parties', report.accepted.length);
-        let screened = 0;
-        try {
-          await context.partyScreening.drain((total) => {
-            screening.tick(total - screened);
-            screened = total;
-          });
-        } finally {
-          screening.stop();
-        }
+        const report = await withProgress('Declarations', records.length, (done) => context.movements.declareMany(records, `import:${path.basename(file)}`, done));
+        await withProgress('Screening parties', report.accepted.length, (done) => context.partyScreening.drain(done));
         const rejected = [
           ...unparsable.map((record) => ({ line: record.line, message: 'Malformed JSON', issues: [{ path: '', message: record.message }] })),
           ...report.rejected,

@@ -15,3 +15,20 @@ export const startProgress = (label: string, total: number, stream: NodeJS.Write
   bar.start(total, 0);
   return { tick: (by = 1) => bar.increment(by), stop: () => bar.stop() };
 };
+
+/**
+ * Runs work that reports how much of it is done so far (a running total), with a bar while it runs;
+ * the bar is stopped however the work ends.
+ */
+export const withProgress = async <T>(label: string, total: number, work: (done: (count: number) => void) => Promise<T>): Promise<T> => {
+  const progress = startProgress(label, total);
+  let shown = 0;
+  try {
+    return await work((count) => {
+      progress.tick(count - shown);
+      shown = count;
+    });
+  } finally {
+    progress.stop();
+  }
+};
