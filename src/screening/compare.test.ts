@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareNames } from './compare.js';
+import { compareNames, soundKeyRatio } from './compare.js';
 import { type NameKindHint, parseName } from './name.js';
 import { scoringConfig } from './scoring-config.js';
 import { smallVocabulary } from './test-support.js';
@@ -87,5 +87,12 @@ describe('compareNames', () => {
   });
   it('scores within [0, 1] for empty names', () => {
     assert.equal(score('', 'Vladimir Putin').score, 0);
+  });
+  it('forgives a vowel that schemes spell differently more than a different consonant', () => {
+    for (const [a, b] of [['Maclean', 'Маклин'], ['Seewald', 'Зевальд'], ['Hagney', 'Хэгни']]) {
+      assert.ok(score(a as string, b as string).score >= threshold, `${a} vs ${b}: ${score(a as string, b as string).score}`);
+    }
+    assert.ok(score('Pingwa', 'Пинва').score < threshold, 'a consonant that is there on one side only still counts fully');
+    assert.ok(soundKeyRatio('maklan', 'maklin') > soundKeyRatio('maklan', 'maklan'.replace('k', 't')));
   });
 });

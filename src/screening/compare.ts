@@ -42,10 +42,28 @@ const ratio = (a: string, b: string): number => {
   return longest === 0 ? 0 : 1 - distance(a, b) / longest;
 };
 
+const withoutKeyVowels = (key: string): string => key.replace(/[aui]/g, '');
+
+/**
+ * Edit similarity of two sound keys where a vowel counts half: transliteration schemes and languages
+ * disagree most on vowels (Maclean/Маклин, Seewald/Зевальд, Hagney/Хэгни), while a different consonant
+ * usually means a different name. The distance is the mean of the distance between the keys and the
+ * distance between their consonants (vowels are a/u/i in a key): a vowel-only difference counts ½, a
+ * consonant difference 1 — two fast plain distances instead of a weighted one.
+ */
+export const soundKeyRatio = (a: string, b: string, floor = 0): number => {
+  const longest = Math.max(a.length, b.length);
+  if (longest === 0) return 0;
+  const full = distance(a, b);
+  // The consonant distance is at least 0, so this is the best the pair can reach: below the floor, stop.
+  if (1 - full / (2 * longest) < floor) return 1 - full / longest;
+  return 1 - (full + distance(withoutKeyVowels(a), withoutKeyVowels(b))) / (2 * longest);
+};
+
 const NO_MATCH: TokenMatch = { score: 0, method: 'exact' };
 
 /** How alike two tokens are, and by which route they met. */
-export const compareTokens = (a: NameToken, b: NameToken, config: ScoringConfig): TokenMatch => {
+export const compareTokens = (a: NameToken, b: NameToken, config: ScoringConfig, vowelTolerant = true): TokenMatch => {
   const t = config.tokenScore;
   if (a.light === b.light) return { score: t.exact, method: a.script === b.script ? 'exact' : 'transliteration' };
   if (a.kind === 'initial' || b.kind === 'initial') {
@@ -67,7 +85,7 @@ export const compareTokens = (a: NameToken, b: NameToken, config: ScoringConfig)
   if (Math.min(a.light.length, b.light.length) < t.minEditLength) return NO_MATCH;
   let best = ratio(a.light, b.light);
   for (const ka of a.keys.slice(0, 2)) {
-    for (const kb of b.keys.slice(0, 2)) best = Math.max(best, ratio(ka, kb) * t.skeletonEditFactor);
+    for (const kb of b.keys.slice(0, 2)) best = Math.max(best, (vowelTolerant ? soundKeyRatio(ka, kb, config.minTokenSimilarity / t.skeletonEditFactor) : ratio(ka, kb)) * t.skeletonEditFactor);
   }
   return best >= config.minTokenSimilarity ? { score: best, method: 'edit distance' } : NO_MATCH;
 };
@@ -126,7 +144,8 @@ export const compareNames = (query: ParsedName, candidate: ParsedName, config: S
   // so an edit-distance ratio alone would be lenient).
   const joined = (a: NameToken, b: NameToken): TokenMatch => {
     if (!lengthsCanMeet(a, b, config.tokenScore.joinedMinEdit)) return NO_MATCH;
-    const m = compareTokens(a, b, config);
+    // Joined words are long: plain edit similarity, without the vowel allowance single words get.
+    const m = compareTokens(a, b, config, false);
     return m.method === 'initial' || (m.method === 'edit distance' && m.score < config.tokenScore.joinedMinEdit) ? NO_MATCH : m;
   };
   for (const run of candidate.runs) {
