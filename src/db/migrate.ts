@@ -1,12 +1,5 @@
-import type { Db, Dialect } from './db.js';
+import type { Db } from './db.js';
 import { migrations } from './migrations/index.js';
-
-export interface Migration {
-  /** Sortable, never reused: `0001-movements`. */
-  id: string;
-  /** Portable SQL, or one script per dialect where the engines differ. */
-  up: string | Record<Dialect, string>;
-}
 
 /** Forward-only: applies, in order, every migration the store has not recorded yet. */
 export const migrate = async (db: Db): Promise<string[]> => {

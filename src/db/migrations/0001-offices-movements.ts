@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /** Search keys compare bytes, so PostgreSQL's locale collation must not reorder them. */
 const schema = (bytewiseText: string): string => `

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * Sanctions lists as versioned snapshots: every import of a source is a new version holding the full

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * Control lists as whole versions (each import is a new version holding every entry, so any two can be

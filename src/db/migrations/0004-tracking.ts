@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * E-seal telemetry and device bindings. Messages are keyed by (device, message id), which is what makes a

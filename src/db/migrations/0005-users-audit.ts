@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * People and machines that call Caravan, and the audit log of what they changed. Secrets are stored

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * One alert table for every source. `dedup_key` is chosen by the rule that raises the alert, so the same

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * Risk per movement under versioned rules, the queue columns alerts are filtered and sorted on (kept on

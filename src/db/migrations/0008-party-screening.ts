@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * Screening of declared parties: a durable queue written in the declaration's transaction (drained in the

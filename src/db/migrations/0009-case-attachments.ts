@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * Files attached to cases (inspection photos, scanned documents, lab reports). The content is kept in the

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 import { migration as movements } from './0001-offices-movements.js';
 import { migration as screening } from './0002-screening.js';
 import { migration as goods } from './0003-goods.js';

@@ -56,7 +56,34 @@ const partyAlerts = (alerts: readonly Alert[], role: string, party: Party): Aler
       (alert.evidence['role'] === role || alert.evidence['partyRole'] === role || alert.evidence['partyName'] === party.name || alert.evidence['queryName'] === party.name),
   );
 
-const Parties = ({ declaration, alerts }: { declaration: Declaration; alerts: readonly Alert[] }) => (
+interface PartyScreening {
+  role: string;
+  skipped: string | null;
+  screenedAt: string;
+}
+
+/** What the stored screening says of a party that has no open hit: still queued, not screenable, or clear. */
+const NoHit = ({ role, screening }: { role: string; screening: { pending: boolean; parties: PartyScreening[] } | null }) => {
+  const result = screening?.parties.find((party) => party.role === role);
+  if (screening?.pending) return <p className="muted">{t.movement.screeningPending}</p>;
+  if (result?.skipped) return <p className="muted">{t.movement.notScreened}: {result.skipped}</p>;
+  return (
+    <p className="muted">
+      {t.movement.noHit}
+      {result ? ` · ${t.movement.screenedAt} ${fmt(result.screenedAt)}` : ''}
+    </p>
+  );
+};
+
+const Parties = ({
+  declaration,
+  alerts,
+  screening,
+}: {
+  declaration: Declaration;
+  alerts: readonly Alert[];
+  screening: { pending: boolean; parties: PartyScreening[] } | null;
+}) => (
   <section aria-labelledby="parties-title" className="card">
     <h2 id="parties-title">{t.movement.parties}</h2>
     <div className="parties">
@@ -76,7 +103,7 @@ const Parties = ({ declaration, alerts }: { declaration: Declaration; alerts: re
             <div className="screening-result">
               <h4>{t.movement.screening}</h4>
               {hits.length === 0 ? (
-                <p className="muted">{t.movement.noHit}</p>
+                <NoHit role={role} screening={screening} />
               ) : (
                 hits.map((alert) => (
                   <div key={alert.id} className="hit">
@@ -324,6 +351,7 @@ export const MovementPage = () => {
   const movementId = detail.data?.movement.id ?? null;
   const track = useFetch<Track>(movementId ? `/movements/${movementId}/track` : null);
   const alerts = useFetch<Page<Alert>>(movementId ? `/alerts${query({ movementId, limit: 200 })}` : null);
+  const screening = useFetch<{ pending: boolean; parties: PartyScreening[] }>(movementId ? `/movements/${movementId}/screening` : null);
   const offices = useFetch<Page<Office>>('/offices');
 
   useLive((event) => {
@@ -402,7 +430,7 @@ export const MovementPage = () => {
         )}
       </section>
 
-      <Parties declaration={declaration} alerts={alertItems} />
+      <Parties declaration={declaration} alerts={alertItems} screening={screening.data ?? null} />
       <Goods declaration={declaration} movementId={movement.id} alerts={alertItems} />
 
       <div className="movement-grid">
