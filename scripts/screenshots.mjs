@@ -19,7 +19,7 @@ console.log('building the UI and seeding a server (about a minute)…');
 await buildWeb();
 const server = await startServer({ movements: 36, hours: 26 });
 const accounts = {};
-for (const role of ['analyst', 'officer', 'admin']) accounts[role] = await createAccount(server.context, role);
+for (const role of ['analyst', 'admin']) accounts[role] = await createAccount(server.context, role);
 const browser = await launchBrowser();
 
 const settle = (page) => page.waitForLoadState('networkidle').catch(() => undefined);
@@ -52,7 +52,7 @@ try {
     await drawn(page);
     await page.getByTestId('movement-panel').getByText(/ → /).waitFor();
   });
-  await shoot('map-tablet', 'officer', '/map', drawn, { width: 820, height: 1180 });
+  await shoot('map-tablet', 'analyst', '/map', drawn, { width: 820, height: 1180 });
   await shoot('movement', 'analyst', `/movements/${riskiest}`, (page) => page.getByTestId('track-map').locator('canvas').waitFor());
   await shoot('queue', 'analyst', '/queue');
   await shoot('screening', 'analyst', '/screening', async (page) => {
