@@ -104,6 +104,7 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
     const backgroundTasks: BackgroundTask[] = [
       { name: 'overdue sweep', everySeconds: config.overdueSweepSeconds, run: () => movements.sweepOverdue() },
       { name: 'tracking tick', everySeconds: 60, run: () => tracking.tick() },
+      { name: 'goods checks', everySeconds: 5, run: () => goods.drain() },
       { name: 'party screening', everySeconds: 5, run: () => partyScreening.drain() },
     ];
     return {

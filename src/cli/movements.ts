@@ -47,7 +47,7 @@ const readRecords = (file: string, format: ImportFormat): { records: IncomingDec
 
 const importCommand = () =>
   new Command('import')
-    .description('Declare movements from a file: one JSON declaration, a JSON array, NDJSON (one per line) or an IE015 XML message; every party is then screened against the imported sanctions lists')
+    .description('Declare movements from a file: one JSON declaration, a JSON array, NDJSON (one per line) or an IE015 XML message; every goods item is then checked and every party screened')
     .argument('<file>', 'the file to import')
     .addOption(new Option('--format <format>', 'file format (detected from the extension and content when omitted)').choices(['json', 'ndjson', 'ie015']))
     .option('--json', 'print the report as JSON')
@@ -56,6 +56,7 @@ const importCommand = () =>
       const { records, unparsable } = readRecords(file, options.format ?? detectFormat(file, text));
       await withContext(command, async (context) => {
         const report = await withProgress('Declarations', records.length, (done) => context.movements.declareMany(records, `import:${path.basename(file)}`, done));
+        await withProgress('Checking goods', report.accepted.length, (done) => context.goods.drain(done));
         await withProgress('Screening parties', report.accepted.length, (done) => context.partyScreening.drain(done));
         const rejected = [
           ...unparsable.map((record) => ({ line: record.line, message: 'Malformed JSON', issues: [{ path: '', message: record.message }] })),

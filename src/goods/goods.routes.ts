@@ -65,12 +65,12 @@ export const registerGoodsRoutes = (api: Api, context: AppContext): void => {
 
   api.get(
     '/movements/:reference/goods',
-    { config: { permission: 'goods:read' }, schema: { tags: ['goods'], summary: 'The stored goods-control results of a movement, item by item', params: z.object({ reference: z.string().max(40) }) } },
+    { config: { permission: 'goods:read' }, schema: { tags: ['goods'], summary: 'The stored goods-control results of a movement, item by item (pending while its check is queued)', params: z.object({ reference: z.string().max(40) }) } },
     async (request) => {
       const { movement } = await movements.get(request.params.reference, scopeOf(principalOf(request)));
       const route = goods.routeOf(movement.declaration, movement.declaredAt.slice(0, 10));
       const consignment = consignmentMassHint(movement.declaration);
-      return { route, consignment: { hints: consignment ? [consignment] : [] }, items: await goods.forMovement(movement.id) };
+      return { route, pending: await goods.isPending(movement.id), consignment: { hints: consignment ? [consignment] : [] }, items: await goods.forMovement(movement.id) };
     },
   );
 

@@ -3,7 +3,8 @@ import type { Finding } from '../alerts/alert.js';
 import type { AlertService } from '../alerts/alert.service.js';
 import type { Db } from '../db/db.js';
 import type { Declaration, GoodsItem } from '../movements/declaration.js';
-import type { MovementObserver, StoredDeclaration } from '../movements/movement.service.js';
+import { MovementQueue, type QueuedMovement } from '../movements/movement-queue.js';
+import type { MovementObserver } from '../movements/movement.service.js';
 import type { OfficeService } from '../offices/office.service.js';
 import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
@@ -16,6 +17,8 @@ export const RULE_VERSION = '1';
 const VOCABULARY_FILE = fileURLToPath(new URL('./trade-vocabulary.yaml', import.meta.url));
 /** How many recent unit values per HS-6 the anomaly check compares against. */
 const STATS_WINDOW = 500;
+/** Movements checked per transaction by the drain. */
+const DRAIN_BATCH = 500;
 
 export interface ListVersionSummary {
   listId: string;
@@ -55,6 +58,7 @@ const summary = (row: VersionRow): ListVersionSummary => ({
  */
 export class GoodsControlService {
   readonly classifier: GoodsClassifier;
+  private readonly queue: MovementQueue;
   private active: ActiveList[] = [];
   /**
    * Recent log unit values per HS-6 and their statistics. The statistics are recomputed only after the
@@ -67,6 +71,7 @@ export class GoodsControlService {
     private readonly deps: { db: Db; clock: Clock; nomenclature: Nomenclature; offices: OfficeService; alerts: AlertService; referenceDir: string },
   ) {
     this.classifier = new GoodsClassifier(deps.nomenclature, VOCABULARY_FILE);
+    this.queue = new MovementQueue(deps.db, 'goods_queue');
   }
 
   /** Loads the CHPL as the first version of its list when the store has none, then the lists in force. */
@@ -191,11 +196,34 @@ export class GoodsControlService {
     return rows.map((row) => JSON.parse(row.result) as ItemCheck);
   }
 
+  /**
+   * A stored declaration only queues its goods check: classification, statistics, alerts and the risk
+   * recompute are too much work for the declaration's transaction (ADR 0005). The server drains the queue
+   * every few seconds; commands that store declarations drain it before they exit.
+   */
   readonly observer: MovementObserver = {
-    declarationsStored: async (tx, stored) => this.checkStored(tx, stored),
+    declarationsStored: (tx, stored) => this.queue.enqueue(tx, stored.map((movement) => movement.id), 'declared', this.deps.clock.now().toISOString()),
   };
 
-  private async checkStored(tx: Db, stored: readonly StoredDeclaration[]): Promise<void> {
+  /** Whether a movement's goods are still waiting to be checked. */
+  isPending(movementId: string): Promise<boolean> {
+    return this.queue.has(movementId);
+  }
+
+  /** Checks every queued movement's goods; returns how many movements were checked. */
+  drain(onProgress: (checked: number) => void = () => undefined): Promise<number> {
+    return this.queue.drain(
+      DRAIN_BATCH,
+      (batch, ids) =>
+        this.deps.db.transaction(async (tx) => {
+          await this.checkStored(tx, batch);
+          await this.queue.complete(tx, ids);
+        }),
+      onProgress,
+    );
+  }
+
+  private async checkStored(tx: Db, stored: readonly QueuedMovement[]): Promise<void> {
     const checkRows: (string | number)[][] = [];
     const valueRows: (string | number)[][] = [];
     const findings: Finding[] = [];
@@ -246,7 +274,7 @@ export class GoodsControlService {
     }
   }
 
-  private findingsOf(movement: StoredDeclaration, item: GoodsItem, check: ItemCheck): Finding[] {
+  private findingsOf(movement: QueuedMovement, item: GoodsItem, check: ItemCheck): Finding[] {
     const base = { source: 'goods' as const, ruleVersion: RULE_VERSION, movementId: movement.id, itemIndex: check.itemIndex, observedAt: movement.declaredAt };
     const label = `item ${check.itemIndex + 1} (${check.hsCode}, ${item.description.slice(0, 60)})`;
     const findings: Finding[] = [];

@@ -31,8 +31,14 @@ for (const store of testStores) {
       if (!skip) await context.close();
     });
 
-    const declare = async (lrn: string, overrides: Record<string, unknown>) =>
-      context.movements.declare({ input: { ...exampleDeclaration(), lrn, ...overrides }, format: 'json', original: '{}' }, 'test');
+    /** Declares and lets the goods check run, as the server's background task would. */
+    const declare = async (lrn: string, overrides: Record<string, unknown>) => {
+      const movement = await context.movements.declare({ input: { ...exampleDeclaration(), lrn, ...overrides }, format: 'json', original: '{}' }, 'test');
+      assert.ok(await context.goods.isPending(movement.id), 'the declaration queued its goods check');
+      await context.goods.drain();
+      assert.equal(await context.goods.isPending(movement.id), false);
+      return movement;
+    };
 
     it('flags microcontrollers declared under 8543.70 on the way to Russia: CHPL Tier 1 suggestion, route prohibition, reasons', { skip }, async () => {
       const movement = await declare('GOODS-RU-0001', {

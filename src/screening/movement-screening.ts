@@ -2,6 +2,7 @@ import type { AlertService } from '../alerts/alert.service.js';
 import type { Finding } from '../alerts/alert.js';
 import type { Db } from '../db/db.js';
 import type { Declaration, Party } from '../movements/declaration.js';
+import { MovementQueue, type QueuedMovement } from '../movements/movement-queue.js';
 import type { MovementObserver } from '../movements/movement.service.js';
 import type { Clock } from '../shared/clock.js';
 import type { PartyQuery } from './entity.js';
@@ -54,56 +55,36 @@ const severityOf = (score: number): Finding['severity'] => (score >= 0.97 ? 'cri
  * list entry, so a re-screen refreshes the same alert.
  */
 export class MovementScreening {
-  constructor(private readonly deps: { db: Db; clock: Clock; screening: ScreeningService; alerts: AlertService }) {}
+  private readonly queue: MovementQueue;
+
+  constructor(private readonly deps: { db: Db; clock: Clock; screening: ScreeningService; alerts: AlertService }) {
+    this.queue = new MovementQueue(deps.db, 'screening_queue');
+  }
 
   readonly observer: MovementObserver = {
-    declarationsStored: async (tx, stored) => {
-      const now = this.deps.clock.now().toISOString();
-      await tx.runMany(
-        'INSERT INTO screening_queue (movement_id, reason, enqueued_at) VALUES (?, ?, ?) ON CONFLICT (movement_id) DO NOTHING',
-        stored.map((movement) => [movement.id, 'declared', now]),
-      );
-    },
+    declarationsStored: (tx, stored) => this.queue.enqueue(tx, stored.map((movement) => movement.id), 'declared', this.deps.clock.now().toISOString()),
   };
 
   /** Movements waiting to be screened. */
-  async pending(): Promise<number> {
-    const row = await this.deps.db.get<{ count: number }>('SELECT COUNT(*) AS count FROM screening_queue');
-    return Number(row?.count ?? 0);
+  pending(): Promise<number> {
+    return this.queue.pending();
   }
 
   /** Screens queued movements until the queue is empty; returns how many were screened. */
-  async drain(onBatch: (screened: number) => void = () => undefined): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const screened = await this.drainBatch();
-      if (screened === 0) return total;
-      total += screened;
-      onBatch(total);
-    }
+  drain(onProgress: (screened: number) => void = () => undefined): Promise<number> {
+    return this.queue.drain(DRAIN_BATCH, (batch, ids) => this.screenBatch(batch, ids), onProgress);
   }
 
-  private async drainBatch(): Promise<number> {
-    const queued = await this.deps.db.all<{ movement_id: string }>('SELECT movement_id FROM screening_queue ORDER BY enqueued_at, movement_id LIMIT ?', [DRAIN_BATCH]);
-    if (queued.length === 0) return 0;
-    const ids = queued.map((row) => row.movement_id);
-    const marks = ids.map(() => '?').join(', ');
-    const movements = await this.deps.db.all<{ id: string; declaration_json: string; declared_at: string }>(
-      `SELECT id, declaration_json, declared_at FROM movements WHERE id IN (${marks})`,
-      ids,
-    );
+  private async screenBatch(batch: readonly QueuedMovement[], ids: readonly string[]): Promise<void> {
     const now = this.deps.clock.now().toISOString();
-    const results: { movementId: string; declaredAt: string; screenings: PartyScreening[] }[] = [];
-    for (const movement of movements) {
-      const declaration = JSON.parse(movement.declaration_json) as Declaration;
-      results.push({ movementId: movement.id, declaredAt: movement.declared_at, screenings: await this.screenDeclaration(declaration, now) });
-    }
+    const results: { movementId: string; screenings: PartyScreening[] }[] = [];
+    for (const movement of batch) results.push({ movementId: movement.id, screenings: await this.screenDeclaration(movement.declaration, now) });
     await this.deps.db.transaction(async (tx) => {
       const rows = results.flatMap(({ movementId, screenings }) =>
         screenings.map((s) => [movementId, s.role, s.partyKey, JSON.stringify(s.party), s.skipped, JSON.stringify(s.matches), s.matches.length, s.matches[0]?.score ?? 0, s.screenedAt]),
       );
       if (rows.length > 0) {
-        await tx.run(`DELETE FROM party_screenings WHERE movement_id IN (${marks})`, ids);
+        await tx.run(`DELETE FROM party_screenings WHERE movement_id IN (${ids.map(() => '?').join(', ')})`, ids);
         await tx.runMany(
           `INSERT INTO party_screenings (movement_id, role, party_key, party, skipped, matches, hit_count, best_score, screened_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -111,9 +92,8 @@ export class MovementScreening {
         );
       }
       await this.deps.alerts.raise(tx, results.flatMap(({ movementId, screenings }) => screenings.flatMap((s) => this.findingsOf(movementId, s))));
-      await tx.run(`DELETE FROM screening_queue WHERE movement_id IN (${marks})`, ids);
+      await this.queue.complete(tx, ids);
     });
-    return ids.length;
   }
 
   async screenDeclaration(declaration: Declaration, now: string): Promise<PartyScreening[]> {
@@ -178,7 +158,7 @@ export class MovementScreening {
       'SELECT role, party_key, party, skipped, matches, screened_at FROM party_screenings WHERE movement_id = ?',
       [movementId],
     );
-    const queued = await this.deps.db.get('SELECT 1 AS queued FROM screening_queue WHERE movement_id = ?', [movementId]);
+    const queued = await this.queue.has(movementId);
     const parties = rows
       .map((row) => ({
         role: row.role,
@@ -189,7 +169,7 @@ export class MovementScreening {
         screenedAt: row.screened_at,
       }))
       .sort((a, b) => SCREENED_ROLES.indexOf(a.role) - SCREENED_ROLES.indexOf(b.role));
-    return { pending: queued !== undefined, parties };
+    return { pending: queued, parties };
   }
 
   /**
@@ -217,11 +197,7 @@ export class MovementScreening {
       const party = JSON.parse(row.party) as PartyQuery | null;
       if (party && small && small.search(party, { limit: 1 }).length > 0) requeue.add(row.movement_id);
     }
-    const now = this.deps.clock.now().toISOString();
-    await this.deps.db.runMany(
-      'INSERT INTO screening_queue (movement_id, reason, enqueued_at) VALUES (?, ?, ?) ON CONFLICT (movement_id) DO NOTHING',
-      [...requeue].map((id) => [id, 'list changed', now]),
-    );
+    await this.queue.enqueue(this.deps.db, [...requeue], 'list changed', this.deps.clock.now().toISOString());
     return requeue.size;
   }
 }

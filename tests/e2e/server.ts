@@ -53,6 +53,7 @@ export const startServer = async (seed: SeedOptions): Promise<TestServer> => {
     bucket.push({ line: bucket.length + 1, value: record.record, text: JSON.stringify(record.record) });
   }
   await replay(context, clock, input);
+  await context.goods.drain();
   await context.partyScreening.drain();
   const app = await buildHttpApp(context, { logLevel: 'silent', bodyLimitBytes: 1024 * 1024 });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -8,6 +8,7 @@ import { migration as alerts } from './0006-alerts.js';
 import { migration as riskCases } from './0007-risk-cases.js';
 import { migration as partyScreening } from './0008-party-screening.js';
 import { migration as caseAttachments } from './0009-case-attachments.js';
+import { migration as goodsQueue } from './0010-goods-queue.js';
 
 /** In application order. A migration, once released, is never edited: add a new file instead. */
-export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit, alerts, riskCases, partyScreening, caseAttachments];
+export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit, alerts, riskCases, partyScreening, caseAttachments, goodsQueue];
