@@ -153,7 +153,7 @@ export const queuePage = async (
 ): Promise<Page<QueuedAlert>> => {
   const where: string[] = [];
   const params: SqlValue[] = [];
-  if (filters.status === 'open') where.push("status IN ('new', 'in_review')");
+  if (filters.status === 'open') where.push('is_open = 1');
   else if (filters.status) (where.push('status = ?'), params.push(filters.status));
   if (filters.type) (where.push('type = ?'), params.push(filters.type));
   if (filters.severity) (where.push('severity = ?'), params.push(filters.severity));

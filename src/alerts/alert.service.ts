@@ -54,7 +54,7 @@ export class AlertService {
       const alert = await new AlertRepository(tx).findById(id);
       if (!alert) throw notFound('Alert', id);
       if (alert.status === 'closed' || alert.status === status) continue;
-      await tx.run('UPDATE alerts SET status = ?, outcome = ?, updated_at = ? WHERE id = ?', [status, status === 'closed' ? outcome : null, now, id]);
+      await tx.run('UPDATE alerts SET status = ?, is_open = ?, outcome = ?, updated_at = ? WHERE id = ?', [status, status === 'closed' ? 0 : 1, status === 'closed' ? outcome : null, now, id]);
       changed.push(id);
       if (alert.movementId) movements.add(alert.movementId);
     }
