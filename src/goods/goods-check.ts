@@ -84,6 +84,9 @@ export const listHits = (code: string, lists: readonly ActiveList[], route: Rout
  * in heading, so a declarant choosing between sibling subheadings is not flagged.
  */
 const misdeclaration = (item: GoodsItem, hs6: string, candidates: Candidate[], lists: readonly ActiveList[], route: RouteContext, ownHits: ListHit[]): GoodsHint | null => {
+  // A code already on a list is already flagged for what it is: a CNC lathe declared as a lathe is not hidden
+  // by having other CNC machines under other controlled headings.
+  if (ownHits.length > 0) return null;
   const strong = candidates.filter((candidate) => candidate.evidence.some((evidence) => evidence.via === 'trade term') && candidate.hs6.slice(0, 4) !== hs6.slice(0, 4));
   const controlled = strong
     .map((candidate) => ({ candidate, hits: listHits(candidate.hs6, lists, route).filter((hit) => !ownHits.some((own) => own.listId === hit.listId && own.entry === hit.entry)) }))

@@ -4,6 +4,7 @@ import type { AlertService } from '../alerts/alert.service.js';
 import type { Db } from '../db/db.js';
 import type { Declaration, GoodsItem } from '../movements/declaration.js';
 import { MovementQueue, type QueuedMovement } from '../movements/movement-queue.js';
+import { TERMINAL_STATES } from '../movements/movement.js';
 import type { MovementObserver } from '../movements/movement.service.js';
 import type { OfficeService } from '../offices/office.service.js';
 import type { Clock } from '../shared/clock.js';
@@ -19,6 +20,7 @@ const VOCABULARY_FILE = fileURLToPath(new URL('./trade-vocabulary.yaml', import.
 const STATS_WINDOW = 500;
 /** Movements checked per transaction by the drain. */
 const DRAIN_BATCH = 500;
+const LIST_CHECK_MS = 5_000;
 
 export interface ListVersionSummary {
   listId: string;
@@ -59,6 +61,7 @@ const summary = (row: VersionRow): ListVersionSummary => ({
 export class GoodsControlService {
   readonly classifier: GoodsClassifier;
   private readonly queue: MovementQueue;
+  private listsCheckedAt = Date.now();
   private active: ActiveList[] = [];
   /**
    * Recent log unit values per HS-6 and their statistics. The statistics are recomputed only after the
@@ -109,6 +112,12 @@ export class GoodsControlService {
         'INSERT INTO control_list_versions (list_id, version, name, source, entries, entry_count, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         [row.list_id, row.version, row.name, row.source, row.entries, row.entry_count, row.imported_by, row.imported_at],
       );
+      // Movements still under way may now carry goods the new version controls: check them again.
+      const underWay = await tx.all<{ id: string }>(
+        `SELECT id FROM movements WHERE state NOT IN (${TERMINAL_STATES.map(() => '?').join(', ')})`,
+        [...TERMINAL_STATES],
+      );
+      await this.queue.enqueue(tx, underWay.map((movement) => movement.id), `list ${content.listId} changed`, row.imported_at);
       return { version: summary(row), changes, unchanged: false };
     });
     await this.reload();
@@ -164,15 +173,22 @@ export class GoodsControlService {
     return { date, countries: [...countries].sort() };
   }
 
-  private async statsFor(db: Db, hs6: string): Promise<UnitValueStats | undefined> {
-    let window = this.unitValues.get(hs6);
+  /**
+   * Statistics per HS-6 and currency: values are never converted (no rates are kept), so a RUB price is
+   * only compared with RUB prices of the same goods.
+   */
+  private async statsFor(db: Db, hs6: string, currency: string | undefined): Promise<UnitValueStats | undefined> {
+    if (!currency) return undefined;
+    const key = `${hs6} ${currency}`;
+    let window = this.unitValues.get(key);
     if (!window) {
-      const rows = await db.all<{ unit_value: number }>('SELECT unit_value FROM goods_unit_values WHERE hs6 = ? ORDER BY movement_id DESC LIMIT ?', [
+      const rows = await db.all<{ unit_value: number }>('SELECT unit_value FROM goods_unit_values WHERE hs6 = ? AND currency = ? ORDER BY movement_id DESC LIMIT ?', [
         hs6,
+        currency,
         STATS_WINDOW,
       ]);
       window = { values: rows.map((row) => Math.log(Number(row.unit_value))), changedSince: Number.POSITIVE_INFINITY };
-      this.unitValues.set(hs6, window);
+      this.unitValues.set(key, window);
     }
     if (window.values.length === 0) return undefined;
     if (!window.stats || window.changedSince > Math.max(1, window.values.length / 20) || window.values.length < 4 * MIN_COMPARABLES) {
@@ -182,11 +198,23 @@ export class GoodsControlService {
     return window.stats;
   }
 
+  /** Lists imported by another process (the CLI) while this one runs: looked for at most every 5 s. */
+  private async refreshLists(): Promise<void> {
+    if (Date.now() - this.listsCheckedAt < LIST_CHECK_MS) return;
+    this.listsCheckedAt = Date.now();
+    const rows = await this.deps.db.all<{ list_id: string; version: number }>('SELECT list_id, MAX(version) AS version FROM control_list_versions GROUP BY list_id ORDER BY list_id');
+    const stored = rows.map((row) => `${row.list_id}@${Number(row.version)}`).join(',');
+    const loaded = this.active.map((list) => `${list.listId}@${list.version}`).join(',');
+    if (stored !== loaded) await this.reload();
+  }
+
   /** Checks items for a route without storing anything (the `check` API and CLI). */
   async check(items: readonly GoodsItem[], route: RouteContext): Promise<ItemCheck[]> {
+    await this.refreshLists();
     const checks: ItemCheck[] = [];
     for (const [index, item] of items.entries()) {
-      checks.push(checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats: await this.statsFor(this.deps.db, item.hsCode.slice(0, 6)) }));
+      const stats = await this.statsFor(this.deps.db, item.hsCode.slice(0, 6), item.value?.currency);
+      checks.push(checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats }));
     }
     return checks;
   }
@@ -211,7 +239,8 @@ export class GoodsControlService {
   }
 
   /** Checks every queued movement's goods; returns how many movements were checked. */
-  drain(onProgress: (checked: number) => void = () => undefined): Promise<number> {
+  async drain(onProgress: (checked: number) => void = () => undefined): Promise<number> {
+    await this.refreshLists();
     return this.queue.drain(
       DRAIN_BATCH,
       (batch, ids) =>
@@ -227,17 +256,24 @@ export class GoodsControlService {
     const checkRows: (string | number)[][] = [];
     const valueRows: (string | number)[][] = [];
     const findings: Finding[] = [];
-    const fresh: { hs6: string; logValue: number }[] = [];
+    const fresh: { key: string; logValue: number }[] = [];
+    // A movement checked before (a list changed since) gets its results replaced; its unit values are already counted.
+    const marks = stored.map(() => '?').join(', ');
+    const rechecked = new Set(
+      stored.length === 0 ? [] : (await tx.all<{ movement_id: string }>(`SELECT DISTINCT movement_id FROM goods_checks WHERE movement_id IN (${marks})`, stored.map((m) => m.id))).map((row) => row.movement_id),
+    );
+    if (rechecked.size > 0) await tx.run(`DELETE FROM goods_checks WHERE movement_id IN (${[...rechecked].map(() => '?').join(', ')})`, [...rechecked]);
     for (const movement of stored) {
       const route = this.routeOf(movement.declaration, movement.declaredAt.slice(0, 10));
       for (const [index, item] of movement.declaration.goodsItems.entries()) {
         const hs6 = item.hsCode.slice(0, 6);
-        const check = checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats: await this.statsFor(tx, hs6) });
+        const stats = await this.statsFor(tx, hs6, item.value?.currency);
+        const check = checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats });
         checkRows.push([movement.id, index, check.hsCode, JSON.stringify(check), movement.declaredAt]);
         const mass = item.netMass ?? item.grossMass;
-        if (item.value && item.value.amount > 0 && mass > 0) {
+        if (item.value && item.value.amount > 0 && mass > 0 && !rechecked.has(movement.id)) {
           valueRows.push([hs6, movement.id, index, item.value.amount / mass, item.value.currency]);
-          fresh.push({ hs6, logValue: Math.log(item.value.amount / mass) });
+          fresh.push({ key: `${hs6} ${item.value.currency}`, logValue: Math.log(item.value.amount / mass) });
         }
         findings.push(...this.findingsOf(movement, item, check));
       }
@@ -265,8 +301,8 @@ export class GoodsControlService {
       await tx.runMany('INSERT INTO goods_unit_values (hs6, movement_id, item_index, unit_value, currency) VALUES (?, ?, ?, ?, ?)', valueRows);
     }
     await this.deps.alerts.raise(tx, findings);
-    for (const { hs6, logValue } of fresh) {
-      const window = this.unitValues.get(hs6);
+    for (const { key, logValue } of fresh) {
+      const window = this.unitValues.get(key);
       if (!window) continue;
       window.values.push(logValue);
       window.changedSince++;

@@ -93,6 +93,20 @@ for (const store of testStores) {
       });
       const hit = (await context.goods.forMovement(movement.id))[0]?.hits.find((candidate) => candidate.listId === 'kz-sample');
       assert.equal(hit?.version, 2);
+
+      // A later version that controls goods already on the road: the movement is checked again.
+      const printers = await declare('GOODS-RU-0004', {
+        officesOfExit: ['KZ000135'],
+        officeOfDestination: 'RU000905',
+        goodsItems: [{ hsCode: '844332', description: 'Office printers', grossMass: 300, value: { amount: 9000, currency: 'USD' } }],
+      });
+      assert.deepEqual((await context.goods.forMovement(printers.id))[0]?.hits, []);
+      await context.goods.importList(parseControlListCsv(changed.concat('844332,dual-use,Printers,Ban on printers to RU,Order 19,RU,2025-01-01,\n'), 'kz-sample', 'Sample', 'test'), 'test');
+      assert.ok(await context.goods.isPending(printers.id), 'the list change queued the movement again');
+      await context.goods.drain();
+      const rechecked = (await context.goods.forMovement(printers.id))[0]?.hits.find((candidate) => candidate.listId === 'kz-sample');
+      assert.deepEqual(rechecked && [rechecked.version, rechecked.prohibitedFor], [3, ['RU']]);
+      assert.ok((await context.alerts.forMovement(printers.id)).some((alert) => alert.type === 'goods.route_prohibited'));
     });
 
     it('refuses a malformed list whole, naming each bad line', { skip }, () => {
