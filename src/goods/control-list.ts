@@ -57,8 +57,15 @@ export const NATIONAL_LIST_COLUMNS = ['code', 'tier', 'description', 'reason', '
  */
 export const parseControlListCsv = (text: string, listId: string, name: string, source: string): ControlListContent => {
   let rows: Record<string, string>[];
+  let lines: number[];
   try {
-    rows = parse(text, { columns: (header: string[]) => header.map((column) => column.trim().toLowerCase()), skip_empty_lines: true, bom: true, trim: true });
+    // `info` carries each record's own line, so errors name the right line even after blank ones.
+    const parsed = parse(text, { columns: (header: string[]) => header.map((column) => column.trim().toLowerCase()), skip_empty_lines: true, bom: true, trim: true, info: true }) as {
+      record: Record<string, string>;
+      info: { lines: number };
+    }[];
+    rows = parsed.map((item) => item.record);
+    lines = parsed.map((item) => item.info.lines);
   } catch (error) {
     throw validationError('The control list is not readable CSV', [{ path: '', message: error instanceof Error ? error.message : String(error) }]);
   }
@@ -68,9 +75,13 @@ export const parseControlListCsv = (text: string, listId: string, name: string, 
   if (missing.length > 0) throw validationError('The control list lacks required columns', missing.map((column) => ({ path: column, message: `column ${column} is required; columns are ${NATIONAL_LIST_COLUMNS.join(', ')}` })));
   if (rows.length === 0) throw validationError('The control list has no entries', [{ path: '', message: 'expected a header line and at least one entry' }]);
   const date = /^\d{4}-\d{2}-\d{2}$/;
+  const firstLine = new Map<string, number>();
   const entries = rows.map((row, index) => {
-    const line = index + 2;
+    const line = lines[index]!;
     const code = (row.code ?? '').replace(/[\s.]/g, '');
+    const earlier = firstLine.get(code);
+    if (earlier !== undefined) issues.push({ path: `line ${line}/code`, message: `${code} is already on line ${earlier}; a list keeps one entry per code` });
+    else firstLine.set(code, line);
     if (!/^\d{2,10}$/.test(code)) issues.push({ path: `line ${line}/code`, message: `"${row.code}" must be 2 to 10 digits` });
     if (!row.reason) issues.push({ path: `line ${line}/reason`, message: 'is required' });
     const appliesTo = (row.applies_to ?? '').split(/[;,\s]+/).filter(Boolean).map((country) => country.toUpperCase());

@@ -62,10 +62,16 @@ export const MIN_LOG_SIGMA = 0.35;
 
 const isActive = (entry: ControlEntry, date: string) => (!entry.effectiveFrom || entry.effectiveFrom <= date) && (!entry.effectiveTo || date <= entry.effectiveTo);
 
+/**
+ * The entries a code falls under, one per list: where a list has a prefix and a longer code that both
+ * cover it (8542 and 854231), the most specific entry speaks for that list.
+ */
 export const listHits = (code: string, lists: readonly ActiveList[], route: RouteContext): ListHit[] =>
   lists.flatMap((list) =>
     list.entries
       .filter((entry) => code.startsWith(entry.code) && isActive(entry, route.date))
+      .sort((a, b) => b.code.length - a.code.length)
+      .slice(0, 1)
       .map((entry) => ({
         list: list.name,
         listId: list.listId,

@@ -11,7 +11,7 @@ import { ManualClock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { sequentialIds } from '../shared/ids.js';
 import { parseControlListCsv } from './control-list.js';
-import type { ItemCheck } from './goods-check.js';
+import { type ItemCheck, listHits } from './goods-check.js';
 
 const fixture = (name: string) => new URL(`../../tests/fixtures/goods/${name}`, import.meta.url);
 
@@ -117,6 +117,18 @@ for (const store of testStores) {
           ['line 2/code', 'line 3/reason', 'line 3/applies_to'].every((path) => error.issues.some((issue) => issue.path === path)),
       );
       assert.throws(() => parseControlListCsv('hs,why\n8542,ban\n', 'bad', 'Bad', 'test'), (error: unknown) => error instanceof DomainError && error.issues.some((issue) => issue.path === 'code'));
+      assert.throws(
+        () => parseControlListCsv('code,reason\n8542,ban\n\n8526,ban\n8542,again\n', 'bad', 'Bad', 'test'),
+        (error: unknown) => error instanceof DomainError && error.issues.length === 1 && error.issues[0]!.path === 'line 5/code' && /already on line 2/.test(error.issues[0]!.message),
+        'a blank line does not shift the line named, and a code appears once per list',
+      );
+    });
+
+    it('lets the most specific entry of a list speak when a prefix and a longer code both cover an item', { skip }, () => {
+      const list = parseControlListCsv('code,tier,reason,applies_to\n85,broad,All electrical machinery to RU,RU\n854231,narrow,Microcontrollers to RU and BY,RU BY\n', 'overlap', 'Overlap', 'test');
+      const hits = listHits('8542310000', [{ listId: 'overlap', name: 'Overlap', version: 1, entries: list.entries }], { date: '2026-11-24', countries: ['KZ', 'BY'] });
+      assert.deepEqual(hits.map((hit) => [hit.entry, hit.tier, hit.prohibitedFor]), [['854231', 'narrow', ['BY']]]);
+      assert.deepEqual(listHits('8504', [{ listId: 'overlap', name: 'Overlap', version: 1, entries: list.entries }], { date: '2026-11-24', countries: ['RU'] }).map((hit) => hit.entry), ['85']);
     });
 
     it('flags a unit value far from what stored items of the same HS-6 show, and net mass above gross', { skip }, async () => {
