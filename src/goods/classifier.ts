@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { foldMixedScript } from '../shared/text.js';
 import type { Nomenclature } from './nomenclature.js';
 
 /**
@@ -27,7 +28,7 @@ const STOP_WORDS = new Set(
 
 /** Lower-cased words of a description, letters and digits kept (any script), light English plural folding. */
 export const descriptionWords = (text: string): string[] =>
-  text
+  foldMixedScript(text)
     .toLowerCase()
     .normalize('NFKC')
     .split(/[^\p{L}\p{N}-]+/u)

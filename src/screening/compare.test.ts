@@ -95,4 +95,7 @@ describe('compareNames', () => {
     assert.ok(score('Pingwa', 'Пинва').score < threshold, 'a consonant that is there on one side only still counts fully');
     assert.ok(soundKeyRatio('maklan', 'maklin') > soundKeyRatio('maklan', 'maklan'.replace('k', 't')));
   });
+  it('sees through letters of the other script typed into a name', () => {
+    assert.equal(score('Vladimir \u0420utin', 'Vladimir Putin').score, 1, 'a Cyrillic Р in a Latin surname');
+  });
 });
