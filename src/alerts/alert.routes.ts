@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseBody } from '../http/request-body.js';
 import { principalOf } from '../http/auth.js';
 import type { Api } from '../http/route-types.js';
 import type { AppContext } from '../main.js';
@@ -23,12 +24,6 @@ const queueQuery = z.object({
 
 const assignBody = z.object({ ids: z.array(z.string()).min(1).max(500), assignee: z.string().max(60).nullable() });
 const statusBody = z.object({ status: z.enum(ALERT_STATUSES), outcome: z.string().max(200).optional() });
-
-const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw validationError('The request body is invalid', parsed.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })));
-  return parsed.data;
-};
 
 export const registerAlertRoutes = (api: Api, context: AppContext): void => {
   const { alerts, risk, movements, db } = context;
@@ -68,7 +63,7 @@ export const registerAlertRoutes = (api: Api, context: AppContext): void => {
     '/alerts/assign',
     { config: { permission: 'alerts:write' }, schema: { tags: ['alerts'], summary: 'Assign alerts in bulk (new ones move to in review)', body: assignBody } },
     async (request) => {
-      const { ids, assignee } = parse(assignBody, request.body);
+      const { ids, assignee } = parseBody(assignBody, request.body);
       const scope = scopeOf(principalOf(request));
       for (const id of ids) await visibleAlert(id, scope);
       return { assigned: await alerts.assign(ids, assignee) };
@@ -79,7 +74,7 @@ export const registerAlertRoutes = (api: Api, context: AppContext): void => {
     '/alerts/:id',
     { config: { permission: 'alerts:write' }, schema: { tags: ['alerts'], summary: 'Change an alert’s status; closing needs an outcome', params: z.object({ id: z.string() }), body: statusBody } },
     async (request) => {
-      const { status, outcome } = parse(statusBody, request.body);
+      const { status, outcome } = parseBody(statusBody, request.body);
       if (status === 'closed' && !outcome?.trim()) throw validationError('Closing an alert needs an outcome', [{ path: 'outcome', message: 'say why the alert is closed' }]);
       const principal = principalOf(request);
       const alert = await visibleAlert(request.params.id, scopeOf(principal));

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
+import { parseBody } from '../http/request-body.js';
 import type { Api } from '../http/route-types.js';
 import type { AppContext } from '../main.js';
-import { validationError } from '../shared/errors.js';
 import { actorOf, scopeOf } from '../users/principal.js';
 import { CASE_OUTCOMES, CASE_STATUSES } from './case.js';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from './case-attachments.js';
@@ -12,12 +12,6 @@ const decisionBody = z.object({ outcome: z.enum(CASE_OUTCOMES), reason: z.string
 const assignBody = z.object({ assignee: z.string().max(60).nullable() });
 const commentBody = z.object({ text: z.string() });
 const caseId = z.object({ id: z.string().max(40) });
-
-const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw validationError('The request body is invalid', parsed.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })));
-  return parsed.data;
-};
 
 export const registerCaseRoutes = (api: Api, context: AppContext): void => {
   const { cases } = context;
@@ -53,7 +47,7 @@ export const registerCaseRoutes = (api: Api, context: AppContext): void => {
     '/cases',
     { config: { permission: 'cases:write' }, schema: { tags: ['cases'], summary: 'Open a case on a movement’s alerts (all its open alerts when none are named)', body: openBody } },
     async (request, reply) => {
-      const input = parse(openBody, request.body);
+      const input = parseBody(openBody, request.body);
       const principal = principalOf(request);
       const opened = await cases.open({ movementId: input.movementId, ...(input.alertIds ? { alertIds: input.alertIds } : {}) }, actorOf(principal), scopeOf(principal));
       return reply.status(201).header('location', `/api/v1/cases/${opened.id}`).send(opened);
@@ -71,7 +65,7 @@ export const registerCaseRoutes = (api: Api, context: AppContext): void => {
     { config: { permission: 'cases:write' }, schema: { tags: ['cases'], summary: 'Assign the case', params: caseId, body: assignBody } },
     async (request) => {
       const principal = principalOf(request);
-      return cases.assign(request.params.id, parse(assignBody, request.body).assignee, actorOf(principal), scopeOf(principal));
+      return cases.assign(request.params.id, parseBody(assignBody, request.body).assignee, actorOf(principal), scopeOf(principal));
     },
   );
 
@@ -80,7 +74,7 @@ export const registerCaseRoutes = (api: Api, context: AppContext): void => {
     { config: { permission: 'cases:write' }, schema: { tags: ['cases'], summary: 'Comment on the case', params: caseId, body: commentBody } },
     async (request, reply) => {
       const principal = principalOf(request);
-      return reply.status(201).send(await cases.comment(request.params.id, parse(commentBody, request.body).text, actorOf(principal), scopeOf(principal)));
+      return reply.status(201).send(await cases.comment(request.params.id, parseBody(commentBody, request.body).text, actorOf(principal), scopeOf(principal)));
     },
   );
 

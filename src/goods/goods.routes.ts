@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
+import { parseBody } from '../http/request-body.js';
 import type { Api } from '../http/route-types.js';
 import type { AppContext } from '../main.js';
 import type { GoodsItem } from '../movements/declaration.js';
@@ -51,15 +52,14 @@ export const registerGoodsRoutes = (api: Api, context: AppContext): void => {
     '/goods/check',
     { config: { permission: 'goods:read' }, schema: { tags: ['goods'], summary: 'Check goods items against the control lists for a route (nothing is stored)', body: checkBody } },
     async (request) => {
-      const parsed = checkBody.safeParse(request.body ?? {});
-      if (!parsed.success) throw validationError('The check request is invalid', parsed.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })));
-      const issues = parsed.data.items.flatMap((item, index) => {
+      const body = parseBody(checkBody, request.body, 'The check request is invalid');
+      const issues = body.items.flatMap((item, index) => {
         const checked = nomenclature.check(item.hsCode);
         return checked.ok ? [] : [{ path: `items/${index}/hsCode`, message: checked.reason }];
       });
       if (issues.length > 0) throw validationError('Some HS codes are invalid', issues);
-      const items: GoodsItem[] = parsed.data.items.map((item, index) => ({ itemNumber: index + 1, ...item }) as GoodsItem);
-      return { items: await goods.check(items, { date: parsed.data.date ?? new Date().toISOString().slice(0, 10), countries: parsed.data.countries }) };
+      const items: GoodsItem[] = body.items.map((item, index) => ({ itemNumber: index + 1, ...item }) as GoodsItem);
+      return { items: await goods.check(items, { date: body.date ?? new Date().toISOString().slice(0, 10), countries: body.countries }) };
     },
   );
 

@@ -9,6 +9,7 @@ import { actorOf, type Principal, ROLES, scopeOf } from '../users/principal.js';
 import { sameSecret } from '../users/user.service.js';
 import { PERMISSIONS, PUBLIC } from './permissions.js';
 import type { Api } from './route-types.js';
+import { parseBody } from './request-body.js';
 
 export const SESSION_COOKIE = 'caravan_session';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -110,18 +111,6 @@ const tokenBody = z.object({
   offices: z.array(z.string()).or(z.literal('all')).optional(),
   expiresInDays: z.number().int().positive().optional(),
 });
-
-const parseBody = <T>(schema: z.ZodType<T>, body: unknown): T => {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    throw new DomainError(
-      'validation',
-      'The request body is invalid',
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })),
-    );
-  }
-  return parsed.data;
-};
 
 export const registerAuthRoutes = (api: Api, context: AppContext): void => {
   const { users, audit } = context;

@@ -183,7 +183,7 @@ export class MovementScreening {
     if (changes.length === 0) return 0;
     const touched = new Set(changes.filter((change) => change.change !== 'added').map((change) => change.entityId));
     const fresh = new Set(changes.filter((change) => change.change !== 'removed').map((change) => change.entityId));
-    const freshEntities = (await this.deps.screening.activeEntitiesById([...fresh])).filter((entity) => fresh.has(entity.id));
+    const freshEntities = await this.deps.screening.activeEntitiesById([...fresh]);
     const small = freshEntities.length > 0 ? this.deps.screening.indexOver(freshEntities) : null;
     const requeue = new Set<string>();
     const rows = await this.deps.db.all<{ movement_id: string; party: string; matches: string }>('SELECT movement_id, party, matches FROM party_screenings WHERE party IS NOT NULL');

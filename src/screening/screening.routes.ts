@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
+import { parseBody } from '../http/request-body.js';
 import type { Api } from '../http/route-types.js';
 import type { AppContext } from '../main.js';
 import { DomainError, validationError } from '../shared/errors.js';
@@ -44,13 +45,6 @@ const falsePositiveBody = z.object({
   reason: z.string().trim().min(10, 'must say why, in at least 10 characters').max(2000),
 });
 
-/** Bodies are validated here, not by Fastify (see app.ts), so each error names its field the same way. */
-const parseBody = <T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> => {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw validationError(`The ${what} is invalid`, parsed.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })));
-  return parsed.data;
-};
-
 const searchOptions = (input: { threshold?: number | undefined; limit?: number | undefined }) => ({
   ...(input.threshold !== undefined ? { threshold: input.threshold } : {}),
   ...(input.limit !== undefined ? { limit: input.limit } : {}),
@@ -80,7 +74,7 @@ export const registerScreeningRoutes = (api: Api, context: AppContext): void => 
       schema: { tags: ['screening'], summary: 'Screen one party (name, type, birth date, country, identifiers); candidates best first, each explained', body: searchBody },
     },
     async (request) => {
-      const body = parseBody(searchBody, request.body, 'search');
+      const body = parseBody(searchBody, request.body, 'The search is invalid');
       return { items: await screening.screenParty(withoutOptions(body), searchOptions(body)) };
     },
   );
@@ -92,7 +86,7 @@ export const registerScreeningRoutes = (api: Api, context: AppContext): void => 
       schema: { tags: ['screening'], summary: `Screen up to ${MAX_BATCH} parties; a bad party gets its own error and the rest are screened`, body: batchBody },
     },
     async (request) => {
-      const body = parseBody(batchBody, request.body, 'batch');
+      const body = parseBody(batchBody, request.body, 'The batch is invalid');
       const results = await screening.screenBatch(body.parties, searchOptions(body));
       return {
         results: results.map((result, index) => {
@@ -108,7 +102,7 @@ export const registerScreeningRoutes = (api: Api, context: AppContext): void => 
     '/screening/compare',
     { config: { permission: 'screening:read' }, schema: { tags: ['screening'], summary: 'Compare two names directly, with the explanation', body: compareBody } },
     async (request) => {
-      const body = parseBody(compareBody, request.body, 'comparison');
+      const body = parseBody(compareBody, request.body, 'The comparison is invalid');
       return screening.compare(body.a, body.b, body.schema, body.threshold);
     },
   );
@@ -120,7 +114,7 @@ export const registerScreeningRoutes = (api: Api, context: AppContext): void => 
       schema: { tags: ['screening'], summary: 'Mark a list entry as a false positive for a party; it stays suppressed until the entry changes', body: falsePositiveBody },
     },
     async (request, reply) => {
-      const { name, partyId, entityId, reason } = parseBody(falsePositiveBody, request.body, 'false-positive mark');
+      const { name, partyId, entityId, reason } = parseBody(falsePositiveBody, request.body, 'The false-positive mark is invalid');
       await screening.suppress({ party: { name, ...(partyId ? { id: partyId } : {}) }, entityId, reason, by: actorOf(principalOf(request)) });
       return reply.status(201).send({ entityId, party: name, suppressed: true });
     },

@@ -178,8 +178,8 @@ export class ScreeningService {
 
   /** Active entries with these ids (the entries a new version added or changed). */
   async activeEntitiesById(ids: readonly string[]): Promise<SanctionEntity[]> {
-    const wanted = new Set(ids);
-    return (await this.repository.activeEntities()).map((active) => active.entity).filter((entity) => wanted.has(entity.id));
+    const { index } = await this.current();
+    return ids.map((id) => index.entity(id)).filter((entity): entity is SanctionEntity => entity !== undefined);
   }
 
   /** An index over a few entries only: to find which stored parties a list change could concern. */
