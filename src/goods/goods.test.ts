@@ -155,23 +155,83 @@ for (const store of testStores) {
   });
 }
 
-describe('goods classification on the labelled set', () => {
-  it('puts the right HS-6 first for most items and in the top five for nearly all', async () => {
+describe('goods classification', () => {
+  const classifier = async () => {
     const { loadNomenclature } = await import('./nomenclature.js');
     const { GoodsClassifier } = await import('./classifier.js');
-    const classifier = new GoodsClassifier(loadNomenclature(loadConfig().referenceDir), new URL('./trade-vocabulary.yaml', import.meta.url).pathname);
-    const rows = parse(readFileSync(fixture('classification.csv'), 'utf8'), { columns: true }) as { description: string; hs6: string }[];
-    let top1 = 0;
-    let top5 = 0;
-    let top1Heading = 0;
-    for (const row of rows) {
-      const candidates = classifier.classify(row.description, 5).map((candidate) => candidate.hs6);
-      if (candidates[0] === row.hs6) top1++;
-      if (candidates.includes(row.hs6)) top5++;
-      if (candidates[0]?.slice(0, 4) === row.hs6.slice(0, 4)) top1Heading++;
-    }
-    assert.ok(top1 / rows.length >= 0.6, `top-1 ${top1}/${rows.length}`);
-    assert.ok(top5 / rows.length >= 0.8, `top-5 ${top5}/${rows.length}`);
-    assert.ok(top1Heading / rows.length >= 0.7, `top-1 heading ${top1Heading}/${rows.length}`);
+    return new GoodsClassifier(loadNomenclature(loadConfig().referenceDir), new URL('./trade-vocabulary.yaml', import.meta.url).pathname);
+  };
+  const top = async (description: string) => (await classifier()).classify(description, 5)[0]?.hs6;
+
+  /**
+   * The floors sit a little under what the set measured when it was written (see docs/goods.md): the
+   * `test` rows were never looked at while tuning, so they are the honest figure and get their own floor.
+   */
+  it('ranks the labelled set: the right HS-6 first for most items, in the top five for nearly all', async () => {
+    const goods = await classifier();
+    const rows = parse(readFileSync(fixture('classification.csv'), 'utf8'), { columns: true }) as { description: string; hs6: string; set: string }[];
+    const measure = (subset: typeof rows) => {
+      const hits = { top1: 0, top5: 0, top1Heading: 0 };
+      for (const row of subset) {
+        const candidates = goods.classify(row.description, 5).map((candidate) => candidate.hs6);
+        if (candidates[0] === row.hs6) hits.top1++;
+        if (candidates.includes(row.hs6)) hits.top5++;
+        if (candidates[0]?.slice(0, 4) === row.hs6.slice(0, 4)) hits.top1Heading++;
+      }
+      return { n: subset.length, top1: hits.top1 / subset.length, top5: hits.top5 / subset.length, top1Heading: hits.top1Heading / subset.length };
+    };
+    const all = measure(rows);
+    const heldOut = measure(rows.filter((row) => row.set === 'test'));
+    assert.ok(all.n >= 300 && heldOut.n >= 150, JSON.stringify({ all: all.n, heldOut: heldOut.n }));
+    assert.ok(all.top1 >= 0.78 && all.top5 >= 0.92 && all.top1Heading >= 0.88, JSON.stringify(all));
+    assert.ok(heldOut.top1 >= 0.7 && heldOut.top5 >= 0.9 && heldOut.top1Heading >= 0.86, JSON.stringify(heldOut));
+  });
+
+  it('reads Russian and Kazakh words in any case or number', async () => {
+    const { descriptionWords } = await import('./classifier.js');
+    const stems = (text: string) => descriptionWords(text).join(' ');
+    assert.equal(stems('подшипников роликовых'), stems('подшипник роликовый'));
+    assert.equal(stems('подшипники роликовые'), stems('подшипник роликовый'));
+    assert.equal(stems('разъемы'), stems('разъем'));
+    assert.equal(stems('мойынтіректер'), stems('мойынтірек'));
+    assert.equal(stems('телефондары'), stems('телефон'));
+    assert.equal(await top('Подшипники роликовые конические'), '848220');
+    assert.equal(await top('Шарикті мойынтіректер'), '848210');
+  });
+
+  it('finds the trade term a German compound ends in, and its modifier', async () => {
+    assert.equal(await top('Rillenkugellager'), '848210');
+    assert.equal(await top('Tantalkondensatoren SMD'), '853221');
+    assert.equal(await top('Leiterplatten unbestückt'), '853400');
+    assert.equal(await top('WLAN-Router'), '851762');
+  });
+
+  it('recognises part numbers by their makers\' schemes, and only those', async () => {
+    const goods = await classifier();
+    assert.equal(await top('GD32F303RCT6'), '854231');
+    assert.equal(await top('BTA16-600B'), '854130');
+    assert.equal(await top('6305-2RS'), '848210');
+    assert.deepEqual(goods.classify('BTA16-600B')[0]?.evidence, [{ word: 'bta16-600b', via: 'trade term' }]);
+    assert.equal(goods.mentionsTradeTerm('Stainless steel sheet SS304'), false);
+    assert.equal(goods.mentionsTradeTerm('Bolts M12 DIN 933'), false);
+  });
+
+  it('reaches the nomenclature through the glossary without making its words trade terms', async () => {
+    const goods = await classifier();
+    assert.equal(await top('Шины грузовые'), '401120');
+    assert.equal((await top('Kühlschrank'))?.slice(0, 4), '8418');
+    assert.equal(goods.mentionsTradeTerm('Шины грузовые'), false);
+    assert.deepEqual(goods.classify('Шины грузовые')[0]?.evidence.map((item) => item.via), ['nomenclature text', 'nomenclature text']);
+  });
+
+  it('does not count what a subheading is not, and breaks ties towards the text the description covers', async () => {
+    assert.equal(await top('Roasted coffee beans'), '090121');
+    assert.equal(await top('Portland cement'), '252329');
+    assert.equal(await top('Women\'s dresses of cotton, woven'), '620442');
+  });
+
+  it('lets a specific term outweigh a generic one', async () => {
+    assert.equal(await top('FPGA integrated circuits'), '854231');
+    assert.equal(await top('Флеш-память микросхемы'), '854232');
   });
 });
