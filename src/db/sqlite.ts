@@ -1,9 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { Db, SqlValue } from './db.js';
+import { type Db, multiRowInsert, type SqlValue } from './db.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
+
+/** Rows per grouped INSERT: past a few dozen the saving per row is gone and statements only get longer. */
+const ROWS_PER_INSERT = 64;
+/** SQLite's default limit on bind parameters in one statement. */
+const MAX_PARAMETERS = 32_766;
 
 /**
  * better-sqlite3 is synchronous and a connection has one transaction at a time, so transactions are
@@ -14,7 +21,10 @@ class SqliteDb implements Db {
   private readonly statements = new Map<string, Statement>();
   private lock: Promise<void> = Promise.resolve();
 
-  constructor(private readonly connection: Database.Database) {}
+  constructor(
+    private readonly connection: Database.Database,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {}
 
   private statement(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -43,10 +53,25 @@ class SqliteDb implements Db {
     return { changes: result.changes };
   }
 
+  /**
+   * Rows of an INSERT go in groups of several per statement: each run of a statement costs a crossing
+   * into the native driver and a VDBE start, which for narrow rows costs more than the insert itself.
+   */
   runManyNow(sql: string, rows: readonly (readonly SqlValue[])[]): { changes: number } {
-    const statement = this.statement(sql);
     let changes = 0;
-    for (const row of rows) changes += statement.run(...row).changes;
+    let done = 0;
+    const insert = rows.length >= 2 ? multiRowInsert(sql) : null;
+    if (insert) {
+      const perStatement = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / rows[0]!.length)));
+      if (rows.length >= perStatement) {
+        const grouped = this.statement(insert.withRows(perStatement));
+        for (; done + perStatement <= rows.length; done += perStatement) {
+          changes += grouped.run(...rows.slice(done, done + perStatement).flat()).changes;
+        }
+      }
+    }
+    const single = this.statement(sql);
+    for (; done < rows.length; done++) changes += single.run(...rows[done]!).changes;
     return { changes };
   }
 
@@ -67,7 +92,9 @@ class SqliteDb implements Db {
 
   async runMany(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<{ changes: number }> {
     await this.whenFree();
-    return this.connection.transaction(() => this.runManyNow(sql, rows))();
+    const result = this.connection.transaction(() => this.runManyNow(sql, rows))();
+    this.checkpointer?.afterCommit();
+    return result;
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -80,6 +107,7 @@ class SqliteDb implements Db {
       try {
         const result = await fn(new SqliteTransaction(this));
         this.connection.exec('COMMIT');
+        this.checkpointer?.afterCommit();
         return result;
       } catch (error) {
         if (this.connection.inTransaction) this.connection.exec('ROLLBACK');
@@ -101,6 +129,7 @@ class SqliteDb implements Db {
 
   async close(): Promise<void> {
     await this.whenFree();
+    await this.checkpointer?.stop();
     this.connection.close();
   }
 }
@@ -140,6 +169,67 @@ class SqliteTransaction implements Db {
   }
 }
 
+/**
+ * Copies the write-ahead log back into the database file from a thread of its own. SQLite would
+ * otherwise do it inside whichever commit crosses the WAL size threshold, with the event loop blocked
+ * on the database file's writes and fsync; with copying moved here a commit only appends to the WAL.
+ * PASSIVE never waits for writers or readers, so it cannot stall the main connection. The thread starts
+ * only once the WAL has grown past what SQLite would copy on its own, so short commands never pay for it.
+ */
+class WalCheckpointer {
+  private worker: Worker | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly intervalMs: number,
+  ) {}
+
+  afterCommit(): void {
+    if (this.worker) return;
+    let walBytes = 0;
+    try {
+      walBytes = statSync(`${this.file}-wal`).size;
+    } catch {
+      return;
+    }
+    if (walBytes < CHECKPOINTER_START_BYTES) return;
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const Database = require(workerData.driver);
+      const db = new Database(workerData.file);
+      db.pragma('synchronous = FULL');
+      const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+      const timer = setInterval(checkpoint, workerData.intervalMs);
+      parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+    `;
+    this.worker = new Worker(source, {
+      eval: true,
+      workerData: { file: this.file, intervalMs: this.intervalMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    });
+    this.worker.unref();
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // Unreferenced, the worker would let the process end before it has closed its connection.
+    worker.ref();
+    worker.postMessage('stop');
+    await exited;
+  }
+}
+
+/** How often the checkpointer copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 200;
+/** SQLite's own default threshold: 1,000 pages of 4 KiB. */
+const CHECKPOINTER_START_BYTES = 1000 * 4096;
+/**
+ * Pages the WAL may reach before a commit checkpoints it itself: a backstop for a checkpointer that
+ * cannot keep up (a long reader holds old pages), large enough that it normally never triggers.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 16_384;
+
 export interface SqliteOptions {
   /** A file path, or ':memory:' for tests. */
   file: string;
@@ -153,5 +243,9 @@ export const openSqlite = ({ file }: SqliteOptions): Db => {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  return new SqliteDb(connection);
+  if (file === ':memory:') return new SqliteDb(connection);
+  connection.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  // Without a limit the WAL file keeps the size of its largest burst after every checkpoint.
+  connection.pragma(`journal_size_limit = ${WAL_AUTOCHECKPOINT_PAGES * 4096}`);
+  return new SqliteDb(connection, new WalCheckpointer(file, CHECKPOINT_INTERVAL_MS));
 };
