@@ -13,6 +13,17 @@ export const timeMs = async (fn: () => Promise<unknown>): Promise<number> => {
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 
+/**
+ * Wall time and the process's CPU time (all threads) of one step. On a machine shared with other work
+ * the wall time swings with the load while the CPU time mostly does not, so comparisons lean on it.
+ */
+export const timeWithCpu = async (fn: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> => {
+  const cpuBefore = process.cpuUsage();
+  const ms = await timeMs(fn);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+};
+
 export const report = (label: string, figures: Record<string, string | number>): void => {
   const parts = Object.entries(figures).map(([key, value]) => `${key}=${typeof value === 'number' ? Number(value.toFixed(2)) : value}`);
   console.log(`${label.padEnd(44)} ${parts.join('  ')}`);

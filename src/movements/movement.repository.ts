@@ -194,11 +194,6 @@ export class MovementRepository {
     return row && toMovement(row, now);
   }
 
-  async findByLrn(lrn: string, now: Date): Promise<Movement[]> {
-    const rows = await this.db.all<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM movements m WHERE m.lrn = ? LIMIT 2`, [lrn]);
-    return rows.map((row) => toMovement(row, now));
-  }
-
   async originalMessage(id: string): Promise<{ format: 'json' | 'ie015'; message: string } | undefined> {
     const row = await this.db.get<{ original_format: 'json' | 'ie015'; original_message: string }>(
       'SELECT original_format, original_message FROM movements WHERE id = ?',
@@ -207,9 +202,33 @@ export class MovementRepository {
     return row && { format: row.original_format, message: row.original_message };
   }
 
-  async findEvent(id: string): Promise<MovementEvent | undefined> {
-    const row = await this.db.get<EventRow>(`SELECT ${EVENT_COLUMNS} FROM movement_events WHERE id = ?`, [id]);
-    return row && toEvent(row);
+  /** The recorded events among these ids, by id: one query per 500 ids. */
+  async findEvents(ids: readonly string[]): Promise<Map<string, MovementEvent>> {
+    const found = new Map<string, MovementEvent>();
+    for (const row of await this.allIn<EventRow>(`SELECT ${EVENT_COLUMNS} FROM movement_events WHERE id IN`, [...new Set(ids)])) {
+      found.set(row.id, toEvent(row));
+    }
+    return found;
+  }
+
+  /** Movements named by any of these ids, MRNs or LRNs, each once. */
+  async findMany(keys: { ids: readonly string[]; mrns: readonly string[]; lrns: readonly string[] }, now: Date): Promise<Movement[]> {
+    const rows = new Map<string, MovementRow>();
+    for (const [column, values] of [['id', keys.ids], ['mrn', keys.mrns], ['lrn', keys.lrns]] as const) {
+      for (const row of await this.allIn<MovementRow>(`SELECT ${MOVEMENT_COLUMNS} FROM movements m WHERE m.${column} IN`, [...new Set(values)])) {
+        rows.set(row.id, row);
+      }
+    }
+    return [...rows.values()].map((row) => toMovement(row, now));
+  }
+
+  private async allIn<T>(sqlEndingInIn: string, values: readonly string[]): Promise<T[]> {
+    const rows: T[] = [];
+    for (let start = 0; start < values.length; start += 500) {
+      const chunk = values.slice(start, start + 500);
+      rows.push(...(await this.db.all<T>(`${sqlEndingInIn} (${chunk.map(() => '?').join(', ')})`, chunk)));
+    }
+    return rows;
   }
 
   async events(movementId: string): Promise<MovementEvent[]> {
@@ -220,19 +239,23 @@ export class MovementRepository {
     return rows.map(toEvent);
   }
 
-  async insertEvent(event: MovementEvent): Promise<void> {
-    await this.db.run(`INSERT INTO movement_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventParams(event));
+  async insertEvents(events: readonly MovementEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.runMany(`INSERT INTO movement_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, events.map(eventParams));
   }
 
-  /** Moves the projection forward; `expectedSeq` guards against two writers applying events at once. */
+  /**
+   * Moves the projection forward to `eventCount` events; `expectedEventCount`, the count it was read at,
+   * guards against two writers applying events to one movement at once.
+   */
   async updateStatus(
     id: string,
-    change: { state: MovementState; stateBeforeHold: MovementState | null; mrn?: string; updatedAt: string; expectedEventCount: number },
+    change: { state: MovementState; stateBeforeHold: MovementState | null; mrn: string | null; updatedAt: string; eventCount: number; expectedEventCount: number },
   ): Promise<boolean> {
     const result = await this.db.run(
-      `UPDATE movements SET state = ?, state_before_hold = ?, mrn = COALESCE(?, mrn), updated_at = ?, event_count = event_count + 1
+      `UPDATE movements SET state = ?, state_before_hold = ?, mrn = COALESCE(?, mrn), updated_at = ?, event_count = ?
        WHERE id = ? AND event_count = ?`,
-      [change.state, change.stateBeforeHold, change.mrn ?? null, change.updatedAt, id, change.expectedEventCount],
+      [change.state, change.stateBeforeHold, change.mrn, change.updatedAt, change.eventCount, id, change.expectedEventCount],
     );
     return result.changes === 1;
   }

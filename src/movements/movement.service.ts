@@ -128,6 +128,12 @@ export interface MovementDetail {
 }
 
 const BATCH_SIZE = 500;
+
+interface EventToApply {
+  event: { id: string; type: MovementEventType; time: string; lrn?: string | undefined; mrn?: string | undefined; office?: string; details?: Record<string, unknown> };
+  /** Set when Caravan itself names the movement (system events); office events name it by MRN or LRN. */
+  movementId?: string;
+}
 /** An office clock this far ahead of ours is worth a note on the event, not a refusal. */
 const EVENT_CLOCK_SKEW_MS = 10 * 60 * 1000;
 const MAX_CONFLICT_RETRIES = 3;
@@ -297,23 +303,6 @@ export class MovementService {
     });
   }
 
-  private async resolve(repository: MovementRepository, event: { lrn?: string; mrn?: string }): Promise<Movement> {
-    if (event.mrn) {
-      const movement = await repository.findByMrn(event.mrn, this.now);
-      if (!movement) throw notFound('Movement with MRN', event.mrn);
-      return movement;
-    }
-    const lrn = event.lrn ?? '';
-    const candidates = await repository.findByLrn(lrn, this.now);
-    if (candidates.length === 0) throw notFound('Movement with LRN', lrn);
-    if (candidates.length > 1) {
-      throw new DomainError('ambiguous', `LRN ${lrn} is used by more than one declarant; name the movement by its MRN`, [
-        { path: 'lrn', message: 'matches several movements' },
-      ]);
-    }
-    return candidates[0]!;
-  }
-
   private validateEvent(input: unknown): OfficeEvent {
     const parsed = parseOfficeEvent(input);
     if (!parsed.ok) throw validationError('The event is invalid', parsed.issues);
@@ -330,7 +319,7 @@ export class MovementService {
   /** Records an event in the movement's history: applied if it fits the lifecycle, otherwise refused with the reason. */
   async recordEvent(input: unknown, actor: string): Promise<EventOutcome> {
     const event = this.validateEvent(input);
-    return this.withConflictRetry(() => this.deps.db.transaction((tx) => this.apply(tx, event, actor)));
+    return this.withConflictRetry(() => this.deps.db.transaction((tx) => this.applyOne(tx, { event }, actor)));
   }
 
   /**
@@ -346,8 +335,8 @@ export class MovementService {
     const movement = await new MovementRepository(tx ?? this.deps.db).findById(movementId, this.now);
     if (!movement) throw notFound('Movement', movementId);
     const event = { id: change.id, type: change.type, time: this.now.toISOString(), mrn: movement.mrn ?? undefined, lrn: movement.lrn, ...(change.details ? { details: change.details } : {}) };
-    if (tx) return this.apply(tx, event, actor, movement.id);
-    return this.withConflictRetry(() => this.deps.db.transaction((inner) => this.apply(inner, event, actor, movement.id)));
+    if (tx) return this.applyOne(tx, { event, movementId: movement.id }, actor);
+    return this.withConflictRetry(() => this.deps.db.transaction((inner) => this.applyOne(inner, { event, movementId: movement.id }, actor)));
   }
 
   private async withConflictRetry<T>(attempt: () => Promise<T>): Promise<T> {
@@ -360,73 +349,133 @@ export class MovementService {
     }
   }
 
-  private async apply(
-    tx: Db,
-    event: { id: string; type: MovementEventType; time: string; lrn?: string | undefined; mrn?: string | undefined; office?: string; details?: Record<string, unknown> },
-    actor: string,
-    movementId?: string,
-  ): Promise<EventOutcome> {
+  private async applyOne(tx: Db, item: EventToApply, actor: string): Promise<EventOutcome> {
+    const [outcome] = await this.applyBatch(tx, [item], actor);
+    if (outcome instanceof Error) throw outcome;
+    return outcome!;
+  }
+
+  /**
+   * Applies events in order inside one transaction. The movements and event ids the batch names are read
+   * in a few queries, each event is applied to the movement as the earlier ones in the batch left it, and
+   * the new events and each movement's final state are written once at the end; observers then see each
+   * applied event in order. Each item's outcome is returned in place, or the error that rejected it alone;
+   * a movement another writer changed meanwhile fails the whole batch with a conflict, to be retried.
+   */
+  private async applyBatch(tx: Db, items: readonly EventToApply[], actor: string): Promise<(EventOutcome | Error)[]> {
     const repository = new MovementRepository(tx);
-    const existing = await repository.findEvent(event.id);
-    if (existing) {
-      const movement = (await repository.findById(existing.movementId, this.now))!;
-      const sameMovement = movementId ? movementId === movement.id : event.mrn ? event.mrn === movement.mrn : event.lrn === movement.lrn;
-      if (!sameMovement || existing.type !== event.type) {
-        throw new DomainError('duplicate', `Event id ${event.id} was already used for a different event`, [
-          { path: 'id', message: `already names a ${existing.type} event of movement ${movement.mrn ?? movement.lrn}` },
-        ]);
-      }
-      return { duplicate: true, event: existing, movement };
+    const now = this.now;
+    const nowIso = now.toISOString();
+    const recordedBefore = await repository.findEvents(items.map(({ event }) => event.id));
+    const current = new Map<string, Movement>();
+    for (const movement of await repository.findMany(
+      {
+        ids: [...items.flatMap(({ movementId }) => (movementId ? [movementId] : [])), ...[...recordedBefore.values()].map((event) => event.movementId)],
+        mrns: items.flatMap(({ event }) => (event.mrn ? [event.mrn] : [])),
+        lrns: items.flatMap(({ event }) => (!event.mrn && event.lrn ? [event.lrn] : [])),
+      },
+      now,
+    )) {
+      current.set(movement.id, movement);
     }
-    const movement = movementId ? (await repository.findById(movementId, this.now))! : await this.resolve(repository, event);
-    const result = applyEvent({ state: movement.recordedState, stateBeforeHold: movement.stateBeforeHold }, event.type);
-    const now = this.now.toISOString();
-    const office = event.office ?? null;
-    const recorded: MovementEvent = {
-      id: event.id,
-      movementId: movement.id,
-      seq: movement.eventCount + 1,
-      type: event.type,
-      time: event.time,
-      office,
-      actor,
-      details: event.details ?? null,
-      recordedAt: now,
-      outcome: result.ok ? 'applied' : 'refused',
-      refusalReason: result.ok ? null : result.reason,
-      note: result.ok ? this.remark(movement, event.type, office, event.time) : null,
-      stateBefore: movement.recordedState,
-      stateAfter: result.ok ? result.status.state : movement.recordedState,
-    };
-    const mrn =
-      result.ok && event.type === 'accepted'
-        ? await this.allocateMrn(repository, movement.declaration.officeOfDeparture, event.time)
-        : undefined;
-    const updated = await repository.updateStatus(movement.id, {
-      state: recorded.stateAfter,
-      stateBeforeHold: result.ok ? result.status.stateBeforeHold : movement.stateBeforeHold,
-      ...(mrn ? { mrn } : {}),
-      updatedAt: now,
-      expectedEventCount: movement.eventCount,
-    });
-    if (!updated) throw new DomainError('conflict', `Movement ${movement.id} changed while the event was applied`);
-    await repository.insertEvent(recorded);
-    const recordedState = recorded.stateAfter;
-    const limitAt = movement.limitDate ? limitInstant(movement.limitDate) : null;
-    const after: Movement = {
+    const byMrn = new Map([...current.values()].flatMap((movement) => (movement.mrn ? [[movement.mrn, movement.id] as const] : [])));
+    const byLrn = new Map<string, string[]>();
+    for (const movement of current.values()) byLrn.set(movement.lrn, [...(byLrn.get(movement.lrn) ?? []), movement.id]);
+    const recordedNow = new Map<string, MovementEvent>();
+    const readAtCount = new Map<string, number>();
+    const applied: { movement: Movement; event: MovementEvent }[] = [];
+    const outcomes: (EventOutcome | Error)[] = [];
+
+    for (const { event, movementId } of items) {
+      const existing = recordedNow.get(event.id) ?? recordedBefore.get(event.id);
+      if (existing) {
+        const movement = current.get(existing.movementId)!;
+        const sameMovement = movementId ? movementId === movement.id : event.mrn ? event.mrn === movement.mrn : event.lrn === movement.lrn;
+        outcomes.push(
+          sameMovement && existing.type === event.type
+            ? { duplicate: true, event: existing, movement }
+            : new DomainError('duplicate', `Event id ${event.id} was already used for a different event`, [
+                { path: 'id', message: `already names a ${existing.type} event of movement ${movement.mrn ?? movement.lrn}` },
+              ]),
+        );
+        continue;
+      }
+      const resolved = movementId ?? this.resolveId(event, byMrn, byLrn);
+      if (resolved instanceof Error) {
+        outcomes.push(resolved);
+        continue;
+      }
+      const movement = current.get(resolved)!;
+      const result = applyEvent({ state: movement.recordedState, stateBeforeHold: movement.stateBeforeHold }, event.type);
+      const office = event.office ?? null;
+      const recorded: MovementEvent = {
+        id: event.id,
+        movementId: movement.id,
+        seq: movement.eventCount + 1,
+        type: event.type,
+        time: event.time,
+        office,
+        actor,
+        details: event.details ?? null,
+        recordedAt: nowIso,
+        outcome: result.ok ? 'applied' : 'refused',
+        refusalReason: result.ok ? null : result.reason,
+        note: result.ok ? this.remark(movement, event.type, office, event.time) : null,
+        stateBefore: movement.recordedState,
+        stateAfter: result.ok ? result.status.state : movement.recordedState,
+      };
+      const mrn = result.ok && event.type === 'accepted' ? await this.allocateMrn(repository, movement.declaration.officeOfDeparture, event.time) : null;
+      const recordedState = recorded.stateAfter;
+      const limitAt = movement.limitDate ? limitInstant(movement.limitDate) : null;
+      const after: Movement = {
         ...movement,
         mrn: mrn ?? movement.mrn,
         recordedState,
         stateBeforeHold: result.ok ? result.status.stateBeforeHold : movement.stateBeforeHold,
-        state: effectiveState(recordedState, limitAt, this.now),
-        overdue: recordedState === 'overdue' || isPastLimit(recordedState, limitAt, this.now),
-        updatedAt: now,
+        state: effectiveState(recordedState, limitAt, now),
+        overdue: recordedState === 'overdue' || isPastLimit(recordedState, limitAt, now),
+        updatedAt: nowIso,
         eventCount: movement.eventCount + 1,
-    };
-    if (recorded.outcome === 'applied') {
-      for (const observer of this.observers) await observer.eventApplied?.(tx, after, recorded);
+      };
+      if (!readAtCount.has(movement.id)) readAtCount.set(movement.id, movement.eventCount);
+      current.set(movement.id, after);
+      if (mrn) byMrn.set(mrn, movement.id);
+      recordedNow.set(recorded.id, recorded);
+      if (recorded.outcome === 'applied') applied.push({ movement: after, event: recorded });
+      outcomes.push({ duplicate: false, event: recorded, movement: after });
     }
-    return { duplicate: false, event: recorded, movement: after };
+
+    for (const [id, expectedEventCount] of readAtCount) {
+      const movement = current.get(id)!;
+      const updated = await repository.updateStatus(id, {
+        state: movement.recordedState,
+        stateBeforeHold: movement.stateBeforeHold,
+        mrn: movement.mrn,
+        updatedAt: nowIso,
+        eventCount: movement.eventCount,
+        expectedEventCount,
+      });
+      if (!updated) throw new DomainError('conflict', `Movement ${id} changed while its events were applied`);
+    }
+    await repository.insertEvents([...recordedNow.values()]);
+    for (const { movement, event } of applied) {
+      for (const observer of this.observers) await observer.eventApplied?.(tx, movement, event);
+    }
+    return outcomes;
+  }
+
+  /** The movement an office's event names, by MRN or else by LRN, among those the batch read. */
+  private resolveId(event: { lrn?: string | undefined; mrn?: string | undefined }, byMrn: ReadonlyMap<string, string>, byLrn: ReadonlyMap<string, string[]>): string | Error {
+    if (event.mrn) return byMrn.get(event.mrn) ?? notFound('Movement with MRN', event.mrn);
+    const lrn = event.lrn ?? '';
+    const candidates = byLrn.get(lrn) ?? [];
+    if (candidates.length === 0) return notFound('Movement with LRN', lrn);
+    if (candidates.length > 1) {
+      return new DomainError('ambiguous', `LRN ${lrn} is used by more than one declarant; name the movement by its MRN`, [
+        { path: 'lrn', message: 'matches several movements' },
+      ]);
+    }
+    return candidates[0]!;
   }
 
   private remark(movement: Movement, type: MovementEventType, office: string | null, time: string): string | null {
@@ -461,26 +510,17 @@ export class MovementService {
           report.rejected.push(toRejected(error, start + offset, record.line, idOf(record.input)));
         }
       });
-      await this.withConflictRetry(() =>
-        this.deps.db.transaction(async (tx) => {
-          const outcomes: { item: (typeof valid)[number]; outcome?: EventOutcome; error?: unknown }[] = [];
-          for (const item of valid) {
-            try {
-              outcomes.push({ item, outcome: await this.apply(tx, item.event, actor) });
-            } catch (error) {
-              if (error instanceof DomainError && error.code === 'conflict') throw error;
-              outcomes.push({ item, error });
-            }
-          }
-          for (const { item, outcome, error } of outcomes) {
-            if (error) report.rejected.push(toRejected(error, item.index, item.line, item.event.id));
-            else if (outcome?.duplicate) report.duplicates++;
-            else if (outcome?.event.outcome === 'refused') {
-              report.refused.push({ index: item.index, ...(item.line !== undefined ? { line: item.line } : {}), id: item.event.id, reason: outcome.event.refusalReason ?? '' });
-            } else report.applied++;
-          }
-        }),
+      const outcomes = await this.withConflictRetry(() =>
+        this.deps.db.transaction((tx) => this.applyBatch(tx, valid.map(({ event }) => ({ event })), actor)),
       );
+      valid.forEach((item, position) => {
+        const outcome = outcomes[position]!;
+        if (outcome instanceof Error) report.rejected.push(toRejected(outcome, item.index, item.line, item.event.id));
+        else if (outcome.duplicate) report.duplicates++;
+        else if (outcome.event.outcome === 'refused') {
+          report.refused.push({ index: item.index, ...(item.line !== undefined ? { line: item.line } : {}), id: item.event.id, reason: outcome.event.refusalReason ?? '' });
+        } else report.applied++;
+      });
       onProgress?.(Math.min(start + BATCH_SIZE, records.length));
     }
     report.rejected.sort((a, b) => a.index - b.index);
