@@ -242,11 +242,11 @@ export class MovementService {
     onProgress?: (done: number) => void,
   ): Promise<DeclarationBatchReport> {
     const report: DeclarationBatchReport = { accepted: [], rejected: [] };
-    for (let start = 0; start < records.length; start += BATCH_SIZE) {
-      const chunk = records.slice(start, start + BATCH_SIZE);
+    type Prepared = { index: number; line?: number; value: ReturnType<MovementService['prepare']> };
+    const prepareChunk = (start: number): Prepared[] => {
       const declaredAt = this.now.toISOString();
-      const prepared: { index: number; line?: number; value: ReturnType<MovementService['prepare']> }[] = [];
-      chunk.forEach((record, offset) => {
+      const prepared: Prepared[] = [];
+      records.slice(start, start + BATCH_SIZE).forEach((record, offset) => {
         const index = start + offset;
         try {
           prepared.push({ index, ...(record.line !== undefined ? { line: record.line } : {}), value: this.prepare(record, declaredAt) });
@@ -254,12 +254,21 @@ export class MovementService {
           report.rejected.push(toRejected(error, index, record.line, lrnOf(record.input)));
         }
       });
-      const stored = await this.storeChunk(prepared, actor).catch(async () => {
+      return prepared;
+    };
+    const store = (prepared: Prepared[]) =>
+      this.storeChunk(prepared, actor).catch(async () => {
         const results = [];
         for (const item of prepared) results.push(...(await this.storeChunk([item], actor)));
         return results;
       });
-      for (const outcome of stored) {
+    // The next chunk is validated while the store works on this one: on PostgreSQL that overlaps the
+    // server's work with ours; on SQLite, whose calls do not yield, it changes nothing.
+    let next = records.length > 0 ? prepareChunk(0) : [];
+    for (let start = 0; start < records.length; start += BATCH_SIZE) {
+      const storing = store(next);
+      next = start + BATCH_SIZE < records.length ? prepareChunk(start + BATCH_SIZE) : [];
+      for (const outcome of await storing) {
         if (outcome.error) report.rejected.push(toRejected(outcome.error, outcome.index, outcome.line, outcome.lrn));
         else report.accepted.push({ index: outcome.index, ...(outcome.line !== undefined ? { line: outcome.line } : {}), id: outcome.id, lrn: outcome.lrn });
       }
