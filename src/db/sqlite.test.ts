@@ -27,7 +27,7 @@ describe('SQLite store', () => {
     await db.close();
   });
 
-  it('writes many rows in grouped statements with the same outcome as one by one, conflicts included', async () => {
+  it('writes many rows, each with its own outcome: conflicts skipped, upserts applied in order', async () => {
     const db = openSqlite({ file: path.join(dir, 'rows.db') });
     await db.exec('CREATE TABLE pairs (a INTEGER PRIMARY KEY, b TEXT)');
     const rows = Array.from({ length: 203 }, (_, index) => [index % 150, `v${index}`]);

@@ -3,14 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { type Db, multiRowInsert, type SqlValue } from './db.js';
+import type { Db, SqlValue } from './db.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
-
-/** Rows per grouped INSERT: past a few dozen the saving per row is gone and statements only get longer. */
-const ROWS_PER_INSERT = 64;
-/** SQLite's default limit on bind parameters in one statement. */
-const MAX_PARAMETERS = 32_766;
 
 /**
  * better-sqlite3 is synchronous and a connection has one transaction at a time, so transactions are
@@ -53,25 +48,10 @@ class SqliteDb implements Db {
     return { changes: result.changes };
   }
 
-  /**
-   * Rows of an INSERT go in groups of several per statement: each run of a statement costs a crossing
-   * into the native driver and a VDBE start, which for narrow rows costs more than the insert itself.
-   */
   runManyNow(sql: string, rows: readonly (readonly SqlValue[])[]): { changes: number } {
+    const statement = this.statement(sql);
     let changes = 0;
-    let done = 0;
-    const insert = rows.length >= 2 ? multiRowInsert(sql) : null;
-    if (insert) {
-      const perStatement = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMETERS / rows[0]!.length)));
-      if (rows.length >= perStatement) {
-        const grouped = this.statement(insert.withRows(perStatement));
-        for (; done + perStatement <= rows.length; done += perStatement) {
-          changes += grouped.run(...rows.slice(done, done + perStatement).flat()).changes;
-        }
-      }
-    }
-    const single = this.statement(sql);
-    for (; done < rows.length; done++) changes += single.run(...rows[done]!).changes;
+    for (const row of rows) changes += statement.run(...row).changes;
     return { changes };
   }
 

@@ -173,16 +173,16 @@ for (const store of testStores) {
     });
 
     it('applies a batch in order: an MRN allocated early in the batch names the movement later, a repeated id is a duplicate', { skip }, async () => {
-      await context.movements.declare({ input: declarationWith({ lrn: 'BATCH-1' }), format: 'json', original: '{}' }, 'test');
-      await context.movements.declare({ input: declarationWith({ lrn: 'BATCH-2' }), format: 'json', original: '{}' }, 'test');
+      await context.movements.declare({ input: declarationWith({ lrn: 'EVBATCH-1' }), format: 'json', original: '{}' }, 'test');
+      await context.movements.declare({ input: declarationWith({ lrn: 'EVBATCH-2' }), format: 'json', original: '{}' }, 'test');
       const accepted = await context.movements.recordEvents(
         [
-          { input: { id: 'batch-1-acc', lrn: 'BATCH-1', type: 'accepted', time: '2026-11-24T08:10:00Z', office: 'KZ000101' } },
-          { input: { id: 'batch-2-acc', lrn: 'BATCH-2', type: 'accepted', time: '2026-11-24T08:11:00Z', office: 'KZ000101' } },
-          { input: { id: 'batch-1-acc', lrn: 'BATCH-1', type: 'accepted', time: '2026-11-24T08:10:00Z', office: 'KZ000101' } },
-          { input: { id: 'batch-2-acc', lrn: 'BATCH-1', type: 'released', time: '2026-11-24T08:12:00Z', office: 'KZ000101' } },
-          { input: { id: 'batch-1-exit', lrn: 'BATCH-1', type: 'exited', time: '2026-11-24T08:13:00Z', office: 'KZ000108' } },
-          { input: { id: 'batch-nobody', lrn: 'BATCH-404', type: 'accepted', time: '2026-11-24T08:14:00Z', office: 'KZ000101' } },
+          { input: { id: 'evbatch-1-acc', lrn: 'EVBATCH-1', type: 'accepted', time: '2026-11-24T08:10:00Z', office: 'KZ000101' } },
+          { input: { id: 'evbatch-2-acc', lrn: 'EVBATCH-2', type: 'accepted', time: '2026-11-24T08:11:00Z', office: 'KZ000101' } },
+          { input: { id: 'evbatch-1-acc', lrn: 'EVBATCH-1', type: 'accepted', time: '2026-11-24T08:10:00Z', office: 'KZ000101' } },
+          { input: { id: 'evbatch-2-acc', lrn: 'EVBATCH-1', type: 'released', time: '2026-11-24T08:12:00Z', office: 'KZ000101' } },
+          { input: { id: 'evbatch-1-exit', lrn: 'EVBATCH-1', type: 'exited', time: '2026-11-24T08:13:00Z', office: 'KZ000108' } },
+          { input: { id: 'evbatch-nobody', lrn: 'EVBATCH-404', type: 'accepted', time: '2026-11-24T08:14:00Z', office: 'KZ000101' } },
         ],
         'test',
       );
@@ -190,13 +190,13 @@ for (const store of testStores) {
         { applied: accepted.applied, duplicates: accepted.duplicates, refused: accepted.refused.map((item) => item.index), rejected: accepted.rejected.map((item) => [item.index, item.code]) },
         { applied: 2, duplicates: 1, refused: [4], rejected: [[3, 'duplicate'], [5, 'not_found']] },
       );
-      const [first] = (await context.movements.list({ lrn: 'BATCH-1' }, { limit: 1 })).items;
-      const [second] = (await context.movements.list({ lrn: 'BATCH-2' }, { limit: 1 })).items;
+      const [first] = (await context.movements.list({ lrn: 'EVBATCH-1' }, { limit: 1 })).items;
+      const [second] = (await context.movements.list({ lrn: 'EVBATCH-2' }, { limit: 1 })).items;
       assert.ok(first?.mrn && second?.mrn && first.mrn !== second.mrn);
       const byMrn = await context.movements.recordEvents(
         [
-          { input: { id: 'batch-1-rel', mrn: first.mrn, type: 'released', time: '2026-11-24T09:00:00Z', office: 'KZ000101' } },
-          { input: { id: 'batch-1-transit', mrn: first.mrn, type: 'passed_transit', time: '2026-11-24T12:00:00Z', office: first.declaration.officesOfTransit[0] } },
+          { input: { id: 'evbatch-1-rel', mrn: first.mrn, type: 'released', time: '2026-11-24T09:00:00Z', office: 'KZ000101' } },
+          { input: { id: 'evbatch-1-transit', mrn: first.mrn, type: 'passed_transit', time: '2026-11-24T12:00:00Z', office: first.declaration.officesOfTransit[0] } },
         ],
         'test',
       );
