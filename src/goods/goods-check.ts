@@ -115,10 +115,13 @@ const misdeclaration = (item: GoodsItem, hs6: string, candidates: Candidate[], l
   };
 };
 
+/** What a check asks of the classifier; the drain answers it from a memo of the batch's descriptions. */
+export type DescriptionClassifier = Pick<GoodsClassifier, 'mentionsTradeTerm' | 'classify'>;
+
 export const checkItem = (
   item: GoodsItem,
   itemIndex: number,
-  context: { lists: readonly ActiveList[]; route: RouteContext; classifier: GoodsClassifier; stats?: UnitValueStats | undefined },
+  context: { lists: readonly ActiveList[]; route: RouteContext; classifier: DescriptionClassifier; stats?: UnitValueStats | undefined },
 ): ItemCheck => {
   const code = item.hsCode.replace(/[\s.]/g, '');
   const hs6 = code.slice(0, 6);

@@ -9,17 +9,26 @@ import type { MovementObserver } from '../movements/movement.service.js';
 import type { OfficeService } from '../offices/office.service.js';
 import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
-import { GoodsClassifier } from './classifier.js';
+import { type Candidate, GoodsClassifier } from './classifier.js';
 import { CHPL_LIST_ID, type ControlEntry, type ControlListContent, diffEntries, type ListChange, loadChpl } from './control-list.js';
-import { type ActiveList, checkItem, consignmentMassHint, MIN_COMPARABLES, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
+import { type ActiveList, checkItem, consignmentMassHint, type DescriptionClassifier, MIN_COMPARABLES, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
 import type { Nomenclature } from './nomenclature.js';
 
 export const RULE_VERSION = '1';
 const VOCABULARY_FILE = fileURLToPath(new URL('./trade-vocabulary.yaml', import.meta.url));
 /** How many recent unit values per HS-6 the anomaly check compares against. */
 const STATS_WINDOW = 500;
-/** Movements checked per transaction by the drain. */
-const DRAIN_BATCH = 500;
+/**
+ * Movements checked and committed per transaction by the drain: a durable commit costs a sync of the
+ * log, and the pages a batch touches (alert indexes, table tails) are written once per commit. A batch
+ * holds the store's write lock for about a second at a few thousand movements a second.
+ */
+const DRAIN_BATCH = 5_000;
+/**
+ * Movements checked against the same unit-value statistics: a step's values join the windows before the
+ * next step is checked, so what is flagged does not depend on how many steps share a transaction.
+ */
+const STATS_STEP = 500;
 const LIST_CHECK_MS = 5_000;
 
 export interface ListVersionSummary {
@@ -52,6 +61,28 @@ const summary = (row: VersionRow): ListVersionSummary => ({
   importedBy: row.imported_by,
   importedAt: row.imported_at,
 });
+
+/**
+ * The classifier's answers for one batch, each description classified once: declarations of the same goods
+ * repeat their descriptions word for word, and an answer depends on the description alone.
+ */
+const memoised = (classifier: GoodsClassifier): DescriptionClassifier => {
+  const mentions = new Map<string, boolean>();
+  const candidates = new Map<string, Candidate[]>();
+  return {
+    mentionsTradeTerm: (description) => {
+      let answer = mentions.get(description);
+      if (answer === undefined) mentions.set(description, (answer = classifier.mentionsTradeTerm(description)));
+      return answer;
+    },
+    classify: (description, limit = 5) => {
+      const key = `${limit} ${description}`;
+      let answer = candidates.get(key);
+      if (answer === undefined) candidates.set(key, (answer = classifier.classify(description, limit)));
+      return answer;
+    },
+  };
+};
 
 /**
  * Goods control: every goods item of every stored movement is checked against the control lists in
@@ -243,16 +274,27 @@ export class GoodsControlService {
     await this.refreshLists();
     return this.queue.drain(
       DRAIN_BATCH,
-      (batch, ids) =>
-        this.deps.db.transaction(async (tx) => {
-          await this.checkStored(tx, batch);
-          await this.queue.complete(tx, ids);
-        }),
+      async (batch, ids) => {
+        try {
+          await this.deps.db.transaction(async (tx) => {
+            const classifier = memoised(this.classifier);
+            // Written step by step: what a step writes is still in the page cache when its alerts are
+            // rescored, and the heap holds one step's rows at a time, not the whole batch's.
+            for (let start = 0; start < batch.length; start += STATS_STEP) await this.checkStored(tx, batch.slice(start, start + STATS_STEP), classifier);
+            await this.queue.complete(tx, ids);
+          });
+        } catch (error) {
+          // The windows took in values of a batch that was not stored: read them again from the store.
+          this.unitValues.clear();
+          throw error;
+        }
+      },
       onProgress,
     );
   }
 
-  private async checkStored(tx: Db, stored: readonly QueuedMovement[]): Promise<void> {
+  /** Checks one step of movements against the same statistics, stores the results, raises the findings. */
+  private async checkStored(tx: Db, stored: readonly QueuedMovement[], classifier: DescriptionClassifier): Promise<void> {
     const checkRows: (string | number)[][] = [];
     const valueRows: (string | number)[][] = [];
     const findings: Finding[] = [];
@@ -268,14 +310,14 @@ export class GoodsControlService {
       for (const [index, item] of movement.declaration.goodsItems.entries()) {
         const hs6 = item.hsCode.slice(0, 6);
         const stats = await this.statsFor(tx, hs6, item.value?.currency);
-        const check = checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats });
+        const check = checkItem(item, index, { lists: this.active, route, classifier, stats });
         checkRows.push([movement.id, index, check.hsCode, JSON.stringify(check), movement.declaredAt]);
         const mass = item.netMass ?? item.grossMass;
         if (item.value && item.value.amount > 0 && mass > 0 && !rechecked.has(movement.id)) {
           valueRows.push([hs6, movement.id, index, item.value.amount / mass, item.value.currency]);
           fresh.push({ key: `${hs6} ${item.value.currency}`, logValue: Math.log(item.value.amount / mass) });
         }
-        findings.push(...this.findingsOf(movement, item, check));
+        this.findingsOf(movement, item, check, findings);
       }
       const consignment = consignmentMassHint(movement.declaration);
       if (consignment) {
@@ -310,10 +352,10 @@ export class GoodsControlService {
     }
   }
 
-  private findingsOf(movement: QueuedMovement, item: GoodsItem, check: ItemCheck): Finding[] {
+  /** Appends what one checked item raises. */
+  private findingsOf(movement: QueuedMovement, item: GoodsItem, check: ItemCheck, findings: Finding[]): void {
     const base = { source: 'goods' as const, ruleVersion: RULE_VERSION, movementId: movement.id, itemIndex: check.itemIndex, observedAt: movement.declaredAt };
     const label = `item ${check.itemIndex + 1} (${check.hsCode}, ${item.description.slice(0, 60)})`;
-    const findings: Finding[] = [];
     for (const hit of check.hits) {
       const prohibited = hit.prohibitedFor.length > 0;
       findings.push({
@@ -343,6 +385,5 @@ export class GoodsControlService {
         evidence: { ...hint, hsCode: check.hsCode, description: item.description },
       });
     }
-    return findings;
   }
 }

@@ -45,24 +45,29 @@ export class MovementQueue {
   }
 
   /**
-   * Hands the queue out in batches, oldest first, until it is empty; `work` must call `complete` for the
-   * batch in its own transaction. Returns how many movements were worked on.
+   * Hands the queue out in batches, oldest first and in queue order within a batch, until it is empty;
+   * `work` must call `complete` for the batch in its own transaction. Returns how many movements were
+   * worked on.
    */
   async drain(batchSize: number, work: (batch: QueuedMovement[], ids: string[]) => Promise<void>, onProgress: (done: number) => void = () => undefined): Promise<number> {
     let done = 0;
     for (;;) {
-      const queued = await this.db.all<{ movement_id: string }>(`SELECT movement_id FROM ${this.table} ORDER BY enqueued_at, movement_id LIMIT ?`, [batchSize]);
-      if (queued.length === 0) return done;
-      const ids = queued.map((row) => row.movement_id);
-      const rows = await this.db.all<{ id: string; declaration_json: string; declared_at: string }>(
-        `SELECT id, declaration_json, declared_at FROM movements WHERE id IN (${ids.map(() => '?').join(', ')})`,
-        ids,
+      // One query hands out the batch with its declarations, in queue order; an id whose movement is gone
+      // still leaves the queue with the batch.
+      const rows = await this.db.all<{ movement_id: string; declaration_json: string | null; declared_at: string | null }>(
+        `SELECT q.movement_id, m.declaration_json, m.declared_at FROM ${this.table} q LEFT JOIN movements m ON m.id = q.movement_id
+         ORDER BY q.enqueued_at, q.movement_id LIMIT ?`,
+        [batchSize],
       );
-      await work(
-        rows.map((row) => ({ id: row.id, declaration: JSON.parse(row.declaration_json) as Declaration, declaredAt: row.declared_at })),
-        ids,
-      );
-      done += ids.length;
+      if (rows.length === 0) return done;
+      const batch: QueuedMovement[] = [];
+      for (const row of rows) {
+        if (row.declaration_json !== null && row.declared_at !== null) {
+          batch.push({ id: row.movement_id, declaration: JSON.parse(row.declaration_json) as Declaration, declaredAt: row.declared_at });
+        }
+      }
+      await work(batch, rows.map((row) => row.movement_id));
+      done += rows.length;
       onProgress(done);
     }
   }

@@ -91,6 +91,12 @@ export class RiskService {
         `SELECT movement_id, id, type, severity, title FROM alerts WHERE movement_id IN (${marks}) AND status <> 'closed'`,
         chunk,
       );
+      const openOf = new Map<string, (typeof open)[number][]>();
+      for (const alert of open) {
+        const alerts = openOf.get(alert.movement_id);
+        if (alerts) alerts.push(alert);
+        else openOf.set(alert.movement_id, [alert]);
+      }
       const declarations = await tx.all<{ id: string; declaration_json: string }>(`SELECT id, declaration_json FROM movements WHERE id IN (${marks})`, chunk);
       const queueColumns = new Map(
         declarations.map((row) => {
@@ -102,7 +108,7 @@ export class RiskService {
         }),
       );
       for (const movementId of chunk) {
-        assessments.set(movementId, assessRisk(open.filter((alert) => alert.movement_id === movementId), rules, version));
+        assessments.set(movementId, assessRisk(openOf.get(movementId) ?? [], rules, version));
       }
       await tx.run(
         `INSERT INTO movement_risk (movement_id, score, outcome, rules_version, breakdown, updated_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
@@ -115,18 +121,16 @@ export class RiskService {
       );
       const known = chunk.filter((movementId) => queueColumns.has(movementId));
       if (known.length === 0) continue;
-      const caseOf = (value: (movementId: string) => string | number, cast = '?') => ({
-        sql: `CASE movement_id ${known.map(() => `WHEN ? THEN ${cast}`).join(' ')} END`,
-        params: known.flatMap((movementId) => [movementId, value(movementId)]),
-      });
-      // PostgreSQL types an untyped CASE parameter as text; the score column needs a number.
-      const risk = caseOf((movementId) => assessments.get(movementId)!.score, 'CAST(? AS REAL)');
-      const offices = caseOf((movementId) => queueColumns.get(movementId)!.offices);
-      const corridor = caseOf((movementId) => queueColumns.get(movementId)!.corridor);
+      // A join on the chunk's values finds each alert's movement through the movement index; a CASE over the
+      // chunk would compare every alert row with every movement of the chunk. PostgreSQL types an untyped
+      // parameter in VALUES as text, and the risk column needs a number.
       await tx.run(
-        `UPDATE alerts SET risk = ${risk.sql}, offices = ${offices.sql}, corridor = ${corridor.sql}, severity_rank = ${SEVERITY_RANK_SQL}
-         WHERE movement_id IN (${known.map(() => '?').join(', ')})`,
-        [...risk.params, ...offices.params, ...corridor.params, ...known],
+        `UPDATE alerts SET risk = v.column2, offices = v.column3, corridor = v.column4, severity_rank = ${SEVERITY_RANK_SQL}
+         FROM (VALUES ${known.map(() => '(?, CAST(? AS REAL), ?, ?)').join(', ')}) AS v WHERE alerts.movement_id = v.column1`,
+        known.flatMap((movementId) => {
+          const columns = queueColumns.get(movementId)!;
+          return [movementId, assessments.get(movementId)!.score, columns.offices, columns.corridor];
+        }),
       );
     }
     return assessments;
