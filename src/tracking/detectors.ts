@@ -56,10 +56,17 @@ export interface TrackState {
   /** Fixes in a row that stand still while the seal reports driving speed: a frozen or replayed position. */
   frozen: { since: Fix; count: number; raised: boolean } | undefined;
   outsideSince: number | undefined;
+  /** The first fix off the corridor: which way the truck went from there tells a bending road from a diversion. */
+  outsideFrom: Fix | undefined;
   deviation: { start: number; severity: Severity } | undefined;
+  /** Trusted fixes a few minutes apart over the last sustainedSpeedMinutes and a little more. */
+  recent: Fix[];
   border: { start: number; severity: Severity } | undefined;
-  /** `inZone` is looked up only once the stop is long enough to matter: most fixes start a new "stop". */
-  stop: { anchor: Fix; last: number; inZone: boolean | undefined; severity: Severity | undefined; restDue: boolean } | undefined;
+  /**
+   * `inZone` is looked up only once the stop is long enough to matter: most fixes start a new "stop".
+   * `away`: the one fix off the spot since, held until the next tells a multipath jump from leaving.
+   */
+  stop: { anchor: Fix; last: number; away: Fix | undefined; inZone: boolean | undefined; severity: Severity | undefined; restDue: boolean } | undefined;
   /** When the driver's last daily rest ended (or the release): a long stop after a long day is rest. */
   lastRestEnd: number;
   sealEpisode: number | undefined;
@@ -82,6 +89,8 @@ export interface PreparedMovement {
   itineraryCodes: Set<string>;
   /** Where the truck is expected to leave the watch: declared exits, else the destination. */
   endOffices: ItineraryOffice[];
+  /** Where the truck is heading: its first declared exit, else its destination. */
+  goal: ItineraryOffice | undefined;
   /** Indexes into NEIGHBOURS of neighbours the movement may not enter. */
   undeclared: number[];
 }
@@ -113,6 +122,7 @@ export const prepareMovement = (context: MovementContext, env: Pick<DetectionEnv
     corridorKnown: context.itinerary.length >= 2,
     itineraryCodes: new Set(context.itinerary.map((o) => o.code)),
     endOffices: [...exits, ...destination],
+    goal: exits[0] ?? destination[0],
     undeclared: NEIGHBOURS.flatMap((n, i) => (declared.has(n) ? [] : [i])),
   };
 };
@@ -129,7 +139,9 @@ export const initialState = (movement: PreparedMovement, thresholds: TrackingThr
   outliers: [],
   frozen: undefined,
   outsideSince: undefined,
+  outsideFrom: undefined,
   deviation: undefined,
+  recent: [],
   border: undefined,
   stop: undefined,
   lastRestEnd: movement.releasedAtMs,
@@ -197,13 +209,16 @@ const silenceLimits = (state: TrackState, t: TrackingThresholds): { note: number
   return { note, alert };
 };
 
+/** A deviation an officer was shown (medium or more), not a bend of the road noted low. */
+const raisedDeviation = (state: TrackState): boolean => state.deviation !== undefined && state.deviation.severity !== 'low';
+
 const checkSilence = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, now: number, out: TrackFinding[]): void => {
   const t = env.thresholds;
   const gap = now - state.lastMessageAt;
   const limits = silenceLimits(state, t);
   if (gap <= limits.note) return;
   // Going quiet off the corridor (toward a border it must not cross, above all) is not a coverage hole.
-  const suspicious = state.deviation !== undefined || state.border?.severity === 'high';
+  const suspicious = raisedDeviation(state) || state.border?.severity === 'high';
   const severity: Severity = gap > limits.alert || (suspicious && gap > limits.note) ? (suspicious ? 'high' : 'medium') : 'low';
   if (state.silence && SEVERITY_RANK[severity] <= SEVERITY_RANK[state.silence.severity]) return;
   state.silence = { start: state.lastMessageAt, severity };
@@ -251,8 +266,13 @@ const checkStopDuration = (state: TrackState, movement: PreparedMovement, env: D
   const minutes = (until - stop.anchor.t) / MINUTE;
   const severity: Severity | undefined = minutes > alertMinutes ? 'medium' : minutes > noteMinutes ? 'low' : undefined;
   if (!severity || (stop.severity && SEVERITY_RANK[severity] <= SEVERITY_RANK[stop.severity])) return;
-  stop.inZone ??= env.geo.offices.nearestWithin(stop.anchor, env.thresholds.officeZoneKm) !== undefined;
+  // Only the movement's own offices excuse a long stop (its yards, queues, terminals); another office's
+  // town is a place like any other, where a driver may rest the night but not stand for a day.
+  stop.inZone ??= movement.context.itinerary.some((o) => distanceKm(o, stop.anchor) <= env.thresholds.officeZoneKm);
   if (stop.inZone) return;
+  // In the queue before its own crossing or waiting for its terminal: noted, never raised.
+  const nearEnd = movement.endOffices.some((o) => distanceKm(o, stop.anchor) <= env.thresholds.endZoneKm);
+  if (nearEnd && severity !== 'low') return;
   stop.severity = severity;
   const becameTrue = stop.anchor.t + (severity === 'medium' ? alertMinutes : noteMinutes) * MINUTE;
   out.push(
@@ -263,6 +283,7 @@ const checkStopDuration = (state: TrackState, movement: PreparedMovement, env: D
       allowanceMinutes: severity === 'medium' ? alertMinutes : noteMinutes,
       night: isNight(stop.anchor.t, env.thresholds),
       restDue: stop.restDue,
+      nearExitOrDestination: nearEnd,
     }),
   );
 };
@@ -284,17 +305,19 @@ export const tickMovement = (state: TrackState, movement: PreparedMovement, env:
 
 /**
  * The overdue finding for a movement whose time limit passed before exit or arrival (the movement's
- * overdue event). A truck heard within the last hours near its exit is late, probably in the queue: low.
- * One that is silent or elsewhere when its time runs out is medium.
+ * overdue event). A truck heard within the last hours on its corridor is late (a queue, a slow road, a
+ * breakdown; its seal may already be off at the crossing) and still watched by every other detector:
+ * low. One that is silent, off its road or spoofed when its time runs out is medium.
  */
 export const overdueFinding = (state: TrackState | undefined, movement: PreparedMovement, limitAt: string, at: string, t: TrackingThresholds): TrackFinding => {
   const heardRecently = state !== undefined && state.lastFixAt > Number.NEGATIVE_INFINITY && Date.parse(at) - state.lastMessageAt <= t.silenceAlertMinutes * MINUTE;
-  const atTheExit = heardRecently && state!.lastNearEnd && state!.deviation === undefined;
-  return finding(movement, 'overdue', atTheExit ? 'low' : 'medium', Date.parse(limitAt), Date.parse(at), `Time limit ${limitAt.slice(0, 10)} passed without exit or arrival`, {
+  const onItsWay = heardRecently && !raisedDeviation(state!) && state!.spoofEpisode === undefined;
+  return finding(movement, 'overdue', onItsWay ? 'low' : 'medium', Date.parse(limitAt), Date.parse(at), `Time limit ${limitAt.slice(0, 10)} passed without exit or arrival`, {
     limitAt,
     lastFix: state?.trusted ? fixOf(state.trusted) : null,
     lastMessageAt: state && state.lastFixAt > Number.NEGATIVE_INFINITY ? iso(state.lastMessageAt) : null,
-    nearExit: atTheExit,
+    nearExit: heardRecently && state!.lastNearEnd,
+    trackedOnCorridor: onItsWay,
   });
 };
 
@@ -391,6 +414,7 @@ const checkKinematics = (state: TrackState, movement: PreparedMovement, env: Det
   // fixes continue the track from the fix before it, that fix was the glitch.
   if (state.previous && !impossibleJump(state.previous, jumped, t) && !impossibleJump(jumped, fix, t)) {
     noteOutlier(state, movement, env, before, fix, out);
+    state.recent = state.recent.filter((f) => f !== before);
     state.trusted = jumped;
     acceptFix(state, fix, t);
     return fix;
@@ -399,6 +423,7 @@ const checkKinematics = (state: TrackState, movement: PreparedMovement, env: Det
   state.previous = jumped;
   state.trusted = fix;
   state.consistentFixes = 0;
+  state.recent = [];
   if (state.spoofEpisode === undefined) {
     state.spoofEpisode = jumped.t;
     const first = impossibleJump(before, jumped, t) ?? fromTrusted;
@@ -412,6 +437,38 @@ const checkKinematics = (state: TrackState, movement: PreparedMovement, env: Det
     );
   }
   return fix;
+};
+
+/**
+ * Ground covered over the last sustainedSpeedMinutes faster than a speed-limited lorry can keep up: each
+ * step may look possible (a replayed or fast-forwarded track at 130 km/h never jumps), the average cannot.
+ */
+const checkSustainedSpeed = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, out: TrackFinding[]): void => {
+  const t = env.thresholds;
+  const window = t.sustainedSpeedMinutes * MINUTE;
+  const recent = state.recent;
+  const last = recent.at(-1);
+  // A few minutes apart is enough: an average over the window does not need every fix of a chatty device.
+  if (!last || fix.t - last.t >= window / 10) recent.push(fix);
+  while (recent.length > 2 && fix.t - recent[1]!.t >= window) recent.shift();
+  const from = recent[0]!;
+  const hours = (fix.t - from.t) / 3_600_000;
+  if (fix.t - from.t < window) return;
+  const km = distanceKm(from, fix);
+  const kmh = km / hours;
+  if (kmh <= t.maxSustainedTruckKmh) return;
+  // Fixes that follow one another are not a recovery while the pace itself is impossible.
+  state.consistentFixes = 0;
+  if (state.spoofEpisode !== undefined) return;
+  state.spoofEpisode = from.t;
+  out.push(
+    finding(movement, 'impossible_movement', 'high', from.t, fix.t, `Covered ${Math.round(km)} km in ${Math.round(hours * 60)} min (${Math.round(kmh)} km/h)`, {
+      fixes: [fixOf(from), fixOf(fix)],
+      averageSpeedKmh: Math.round(kmh),
+      maxSustainedTruckKmh: t.maxSustainedTruckKmh,
+      pattern: 'sustained speed',
+    }),
+  );
 };
 
 const acceptFix = (state: TrackState, fix: Fix, t: TrackingThresholds): void => {
@@ -448,12 +505,15 @@ const checkCorridor = (state: TrackState, movement: PreparedMovement, env: Detec
   const t = env.thresholds;
   if (offCorridorKm <= t.corridorHalfWidthKm) {
     state.outsideSince = undefined;
+    state.outsideFrom = undefined;
     state.deviation = undefined;
     return;
   }
   state.outsideSince ??= fix.t;
+  state.outsideFrom ??= fix;
   if (fix.t - state.outsideSince < t.corridorGraceMinutes * MINUTE) return;
-  const severity: Severity = offCorridorKm > t.corridorSevereKm ? 'high' : 'medium';
+  const progress = closingOnGoal(movement, state.outsideFrom, fix, t);
+  const severity: Severity = offCorridorKm > t.corridorSevereKm ? 'high' : progress.onItsWay ? 'low' : 'medium';
   if (state.deviation && SEVERITY_RANK[severity] <= SEVERITY_RANK[state.deviation.severity]) return;
   const start = state.deviation?.start ?? state.outsideSince;
   state.deviation = { start, severity };
@@ -464,8 +524,24 @@ const checkCorridor = (state: TrackState, movement: PreparedMovement, env: Detec
       corridorHalfWidthKm: t.corridorHalfWidthKm,
       outsideSince: iso(state.outsideSince),
       outsideMinutes: round((fix.t - state.outsideSince) / MINUTE),
+      movedKm: round(progress.movedKm),
+      closedOnGoalKm: round(progress.closedKm),
     }),
   );
+};
+
+/**
+ * Whether a truck off the corridor is still on its way: since it left the corridor it got closer to its
+ * goal (exit or destination) by at least corridorProgressShare of the ground it covered. A road that bends
+ * round a lake or through a town the reference data does not know still leads there; a diversion toward
+ * another border does not. A truck that has barely moved is given the benefit until it does.
+ */
+const closingOnGoal = (movement: PreparedMovement, from: Fix, fix: Fix, t: TrackingThresholds): { onItsWay: boolean; movedKm: number; closedKm: number } => {
+  const movedKm = distanceKm(from, fix);
+  const goal = movement.goal;
+  if (!goal) return { onItsWay: false, movedKm, closedKm: 0 };
+  const closedKm = distanceKm(from, goal) - distanceKm(fix, goal);
+  return { onItsWay: closedKm >= t.corridorProgressShare * movedKm - t.corridorProgressSlackKm, movedKm, closedKm };
 };
 
 const checkBorder = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, offCorridorKm: number, out: TrackFinding[]): void => {
@@ -511,19 +587,28 @@ const checkBorder = (state: TrackState, movement: PreparedMovement, env: Detecti
 const checkStop = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, fix: Fix, out: TrackFinding[]): void => {
   const t = env.thresholds;
   const stop = state.stop;
-  if (!stop || distanceKm(stop.anchor, fix) > t.stationaryRadiusKm) {
-    if (stop && stop.last - stop.anchor.t >= t.dailyRestMinMinutes * MINUTE) state.lastRestEnd = stop.last;
-    state.stop = {
-      anchor: fix,
-      last: fix.t,
-      inZone: undefined,
-      severity: undefined,
-      restDue: fix.t - state.lastRestEnd >= t.dailyRestDueAfterMinutes * MINUTE,
-    };
+  if (stop && distanceKm(stop.anchor, fix) <= t.stationaryRadiusKm) {
+    stop.away = undefined;
+    stop.last = fix.t;
+    checkStopDuration(state, movement, env, fix.t, out);
     return;
   }
-  stop.last = fix.t;
-  checkStopDuration(state, movement, env, fix.t, out);
+  // A standing receiver now and then reports a fix a km or two off (multipath among buildings and
+  // trucks): one fix off the spot does not end a stop, a second one does.
+  if (stop && stop.last > stop.anchor.t && !stop.away) {
+    stop.away = fix;
+    return;
+  }
+  if (stop && stop.last - stop.anchor.t >= t.dailyRestMinMinutes * MINUTE) state.lastRestEnd = stop.last;
+  const anchor = stop?.away && distanceKm(stop.away, fix) <= t.stationaryRadiusKm ? stop.away : fix;
+  state.stop = {
+    anchor,
+    last: fix.t,
+    away: undefined,
+    inZone: undefined,
+    severity: undefined,
+    restDue: anchor.t - state.lastRestEnd >= t.dailyRestDueAfterMinutes * MINUTE,
+  };
 };
 
 /** Feeds one message of a bound device to its movement's detectors; returns the findings it raises. */
@@ -551,6 +636,7 @@ export const observeMessage = (state: TrackState, movement: PreparedMovement, en
   checkFrozen(state, movement, env, raw, message.speedKmh, out);
   const fix = checkKinematics(state, movement, env, raw, out);
   if (!fix) return out;
+  checkSustainedSpeed(state, movement, env, fix, out);
   // Without two placed offices there is no corridor to leave: judge borders and stops only.
   const offCorridorKm = movement.corridorKnown ? distanceToPolylinesKm(fix, movement.corridor) : 0;
   checkCorridor(state, movement, env, fix, offCorridorKm, out);

@@ -10,6 +10,15 @@ export interface TrackingThresholds {
   corridorGraceMinutes: number;
   /** Beyond this distance from the corridor a deviation is high, not medium. */
   corridorSevereKm: number;
+  /**
+   * Off the corridor (but within corridorSevereKm) while getting closer to its exit or destination by at
+   * least this share of the ground it covers: a road bending round (towns the reference data does not
+   * know), not away; noted low. Roads rarely run longer than ~1.5x the straight line, so a truck on its
+   * way closes on the goal at well over half its displacement; a diversion does not.
+   */
+  corridorProgressShare: number;
+  /** Ground covered below this much since leaving the corridor says nothing of the direction, km (GPS noise, a parked truck). */
+  corridorProgressSlackKm: number;
   /** Radius of an office zone for stops, km: customs areas, queues in front of crossings, terminals. */
   officeZoneKm: number;
   /** Radius within which opening a seal counts as at the office (customs control area), km. */
@@ -48,11 +57,24 @@ export interface TrackingThresholds {
   lowBatteryPercent: number;
   /** Fastest a loaded truck can plausibly cover ground between two fixes, km/h. */
   maxTruckSpeedKmh: number;
+  /**
+   * Fastest a heavy goods vehicle can keep up over sustainedSpeedMinutes, km/h: N3 lorries carry speed
+   * limiters set at 90 km/h (UNECE Regulation 89, EU Directive 92/6/EEC, TR CU 018/2011), plus margin for
+   * limiter tolerance and a wild fix of up to minJumpKm at either end. Measured as straight-line ground
+   * covered, which never exceeds the distance driven.
+   */
+  maxSustainedTruckKmh: number;
+  /** ...over this long: long enough that GPS noise and a wild fix cannot add up to the margin. */
+  sustainedSpeedMinutes: number;
   /** Jumps shorter than this are GPS noise or clock jitter, never spoofing, km. */
   minJumpKm: number;
   /** Consistent fixes after which a spoofing episode is over. */
   spoofingRecoveryFixes: number;
-  /** This many lone impossible fixes within the window are not glitches but a second position stream. */
+  /**
+   * This many lone impossible fixes within the window are not glitches but a second position stream. A
+   * receiver's wild fixes (cold start, reflections) come a few per thousand hours; a clone sending only
+   * every third or fourth fix produces two within the hour.
+   */
   spoofingOutliers: number;
   spoofingOutlierWindowMinutes: number;
   /** Reported speed at or above this while the position stands still (within frozenMaxKm of where it froze)... */
@@ -65,15 +87,20 @@ export interface TrackingThresholds {
   borderInsideMarginKm: number;
   /** Last seen near its exit or a border with no exit or arrival confirmed for this long. */
   exitConfirmationMinutes: number;
-  /** "Near the exit": within this of an exit or destination office, km. */
+  /**
+   * "Near the exit": within this of an exit or destination office, km. A long stop there is the queue (it
+   * stretches tens of km before the Russian crossings) or a wait for the terminal: noted low, never raised.
+   */
   endZoneKm: number;
 }
 
 export const defaultThresholds: TrackingThresholds = {
-  version: 'tracking-2026-11-23',
+  version: 'tracking-2026-12-01',
   corridorHalfWidthKm: 50,
   corridorGraceMinutes: 30,
   corridorSevereKm: 100,
+  corridorProgressShare: 0.5,
+  corridorProgressSlackKm: 10,
   officeZoneKm: 15,
   sealOfficeZoneKm: 5,
   sealEndZoneKm: 15,
@@ -94,9 +121,11 @@ export const defaultThresholds: TrackingThresholds = {
   defaultIntervalMinutes: 10,
   lowBatteryPercent: 15,
   maxTruckSpeedKmh: 140,
+  maxSustainedTruckKmh: 115,
+  sustainedSpeedMinutes: 45,
   minJumpKm: 10,
   spoofingRecoveryFixes: 6,
-  spoofingOutliers: 3,
+  spoofingOutliers: 2,
   spoofingOutlierWindowMinutes: 120,
   frozenSpeedKmh: 30,
   frozenMaxKm: 0.3,
