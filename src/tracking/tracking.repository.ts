@@ -119,8 +119,15 @@ export class TrackingRepository {
     ).changes;
   }
 
+  /**
+   * Read through the movement's bindings: a message carries a movement id only if its device was bound
+   * to that movement, and the key's device prefix is a range, so no index on movement_id is kept.
+   */
   async messagesOf(movementId: string): Promise<StoredMessage[]> {
-    const rows = await this.db.all<MessageRow>(`SELECT ${COLUMNS} FROM telemetry_messages WHERE movement_id = ? ORDER BY time, device_id, message_id`, [movementId]);
+    const rows = await this.db.all<MessageRow>(
+      `SELECT ${COLUMNS} FROM telemetry_messages WHERE device_id IN (SELECT device_id FROM tracking_bindings WHERE movement_id = ?) AND movement_id = ? ORDER BY time, device_id, message_id`,
+      [movementId, movementId],
+    );
     return rows.map(toMessage);
   }
 

@@ -24,7 +24,7 @@ import { itineraryOf, type MovementContext, type TelemetryMessage } from './move
 import { thinTrack } from './thin.js';
 import { defaultThresholds, type Severity, type TrackingThresholds } from './thresholds.js';
 import { messageKey, type StoredMessage, TrackingRepository } from './tracking.repository.js';
-import { parseTelemetryMessage } from './telemetry.js';
+import { formatInstant, parseTelemetryMessage } from './telemetry.js';
 
 export interface TelemetryRecord {
   input: unknown;
@@ -269,20 +269,12 @@ export class TrackingService {
     const now = this.deps.clock.now();
     const report: TelemetryReport = { accepted: 0, duplicates: 0, rejected: [] };
     const valid: TelemetryMessage[] = [];
-    const seen = new Set<string>();
-    records.forEach((record, index) => {
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]!;
       const parsed = parseTelemetryMessage(record.input, now, this.skewMs);
-      if (!parsed.ok) {
-        report.rejected.push({ index, ...(record.line !== undefined ? { line: record.line } : {}), reasons: parsed.issues });
-        return;
-      }
-      const key = messageKey(parsed.message.deviceId, parsed.message.messageId);
-      if (seen.has(key)) report.duplicates++;
-      else {
-        seen.add(key);
-        valid.push(parsed.message);
-      }
-    });
+      if (parsed.ok) valid.push(parsed.message);
+      else report.rejected.push({ index, ...(record.line !== undefined ? { line: record.line } : {}), reasons: parsed.issues });
+    }
     if (valid.length === 0) return report;
     await new Promise<void>((resolve, reject) => {
       this.pending.push({ messages: valid, report, receivedAt: now.toISOString(), resolve, reject });
@@ -295,70 +287,85 @@ export class TrackingService {
   }
 
   private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const group: PendingBatch[] = [];
-      let size = 0;
-      while (this.pending.length > 0 && (group.length === 0 || size + this.pending[0]!.messages.length <= MAX_GROUP_MESSAGES)) {
-        const next = this.pending.shift()!;
-        group.push(next);
-        size += next.messages.length;
-      }
-      await this.serially(() => this.commitGroup(group));
-    }
+    do {
+      // One turn of the event loop before the group is formed: callers just answered post their next
+      // batch and requests already received are parsed, so they share this commit instead of the next.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.serially(() => this.commitGroup(this.nextGroup()));
+    } while (this.pending.length > 0);
     this.flushing = false;
   }
 
+  private nextGroup(): PendingBatch[] {
+    const group: PendingBatch[] = [];
+    let size = 0;
+    while (this.pending.length > 0 && (group.length === 0 || size + this.pending[0]!.messages.length <= MAX_GROUP_MESSAGES)) {
+      const next = this.pending.shift()!;
+      group.push(next);
+      size += next.messages.length;
+    }
+    return group;
+  }
+
   private async commitGroup(group: readonly PendingBatch[]): Promise<void> {
-    const entries: { row: StoredMessage; owner: TelemetryReport }[] = [];
-    const seen = group.length > 1 ? new Set<string>() : undefined;
+    // A message sent twice, within a batch or in two batches of the group, is stored once: the first
+    // copy counts and the later one is its caller's duplicate.
+    const seen = new Set<string>();
+    const rows: StoredMessage[] = [];
+    const ends: number[] = [];
     for (const batch of group) {
+      const { receivedAt } = batch;
       for (const m of batch.messages) {
-        if (seen) {
-          const key = messageKey(m.deviceId, m.messageId);
-          if (seen.has(key)) {
-            batch.report.duplicates++;
-            continue;
-          }
-          seen.add(key);
+        const key = messageKey(m.deviceId, m.messageId);
+        if (seen.has(key)) {
+          batch.report.duplicates++;
+          continue;
         }
-        entries.push({
-          row: {
-            deviceId: m.deviceId,
-            messageId: m.messageId,
-            time: m.time,
-            lat: m.lat,
-            lon: m.lon,
-            speedKmh: m.speedKmh,
-            sealState: m.sealState,
-            battery: m.battery,
-            eventCode: m.eventCode,
-            movementId: this.deviceToMovement.get(m.deviceId) ?? null,
-            receivedAt: batch.receivedAt,
-          },
-          owner: batch.report,
+        seen.add(key);
+        rows.push({
+          deviceId: m.deviceId,
+          messageId: m.messageId,
+          time: m.time,
+          lat: m.lat,
+          lon: m.lon,
+          speedKmh: m.speedKmh,
+          sealState: m.sealState,
+          battery: m.battery,
+          eventCode: m.eventCode,
+          movementId: this.deviceToMovement.get(m.deviceId) ?? null,
+          receivedAt,
         });
       }
+      ends.push(rows.length);
     }
-    // Detectors must see each movement's fixes in time order, whatever order the batches came in.
-    entries.sort((a, b) => (a.row.time < b.row.time ? -1 : a.row.time > b.row.time ? 1 : 0));
     const touched = new Set<string>();
     try {
       await this.deps.db.transaction(async (tx) => {
-        const rows = entries.map((entry) => entry.row);
         const inserted = await new TrackingRepository(tx).insertMessages(rows);
-        const findings: TrackFinding[] = [];
+        const observed: StoredMessage[] = [];
         for (let i = 0; i < rows.length; i++) {
-          const row = rows[i]!;
-          if (!inserted[i]) continue;
-          if (row.movementId === null) continue;
-          const watched = this.watched.get(row.movementId);
+          if (inserted[i] && rows[i]!.movementId !== null) observed.push(rows[i]!);
+        }
+        // Detectors must see each movement's fixes in time order, whatever order the batches came in;
+        // the store does not care, so only these are sorted.
+        observed.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+        const findings: TrackFinding[] = [];
+        for (const row of observed) {
+          const watched = this.watched.get(row.movementId!);
           if (!watched) continue;
-          touched.add(row.movementId);
+          touched.add(row.movementId!);
           for (const finding of observeMessage(watched.state, watched.movement, this.env, row)) findings.push(finding);
         }
         await this.raise(tx, findings);
         // Counted only once the work is done, so a failed group leaves no report half-filled.
-        entries.forEach((entry, i) => (inserted[i] ? entry.owner.accepted++ : entry.owner.duplicates++));
+        let from = 0;
+        group.forEach((batch, b) => {
+          for (let i = from; i < ends[b]!; i++) {
+            if (inserted[i]) batch.report.accepted++;
+            else batch.report.duplicates++;
+          }
+          from = ends[b]!;
+        });
       });
     } catch (error) {
       // The detectors already moved on with messages that did not commit: rebuild them from the store.
@@ -389,7 +396,7 @@ export class TrackingService {
       this.deps.notifier.publish({
         topic: 'position',
         id: movementId,
-        data: { movementId, lrn: watched.movement.context.lrn, time: new Date(fix.t).toISOString(), lat: fix.lat, lon: fix.lon },
+        data: { movementId, lrn: watched.movement.context.lrn, time: formatInstant(fix.t), lat: fix.lat, lon: fix.lon },
       });
     }
   }
