@@ -48,6 +48,26 @@ const nearestIndex = (path: readonly Point[], p: Point): number => {
   return best;
 };
 
+type Leg = (a: ItineraryOffice, b: ItineraryOffice) => Point[][];
+
+const inlandTowns = (geo: Pick<Geography, 'offices'>): Point[] =>
+  geo.offices.offices.filter((o) => o.role === 'inland' && o.country === 'KZ').map((o) => ({ lat: o.lat, lon: o.lon }));
+
+/** The centre lines a road from a to b may follow besides the straight line: via regional centres, along known corridors. */
+const legLines = (a: ItineraryOffice, b: ItineraryOffice, towns: readonly Point[], corridors: Geography['corridors']): Point[][] => {
+  const lines: Point[][] = [];
+  const via = viaTowns(a, b, towns, VIA_DEPTH);
+  if (via.length > 0) lines.push([{ lat: a.lat, lon: a.lon }, ...via.map((t) => ({ lat: t.lat, lon: t.lon })), { lat: b.lat, lon: b.lon }]);
+  for (const corridor of corridors) {
+    const from = nearestIndex(corridor.path, a);
+    const to = nearestIndex(corridor.path, b);
+    if (from < 0 || to < 0 || Math.abs(to - from) < 2) continue;
+    const section = from < to ? corridor.path.slice(from, to + 1) : corridor.path.slice(to, from + 1).reverse();
+    lines.push([{ lat: a.lat, lon: a.lon }, ...section.map((p) => ({ lat: p.lat, lon: p.lon })), { lat: b.lat, lon: b.lon }]);
+  }
+  return lines;
+};
+
 /**
  * The centre lines of a movement's corridor. The declared offices joined in order is the legal itinerary;
  * a road between two of them can bend far from the straight line (Nur Zholy to Zhaisan runs via Almaty,
@@ -56,40 +76,46 @@ const nearestIndex = (path: readonly Point[], p: Point): number => {
  * (see VIA_MAX_DETOUR) the line through them is added too. The corridor is everything within the
  * half-width of any.
  */
-export const corridorLines = (itinerary: readonly ItineraryOffice[], geo: Pick<Geography, 'corridors' | 'offices'>): Point[][] => {
-  const straight = itinerary.map((o) => ({ lat: o.lat, lon: o.lon }));
-  const lines: Point[][] = [straight];
-  const towns: Point[] = geo.offices.offices
-    .filter((o) => o.role === 'inland' && o.country === 'KZ')
-    .map((o) => ({ lat: o.lat, lon: o.lon }));
-  for (let i = 1; i < itinerary.length; i++) {
-    const a = itinerary[i - 1]!;
-    const b = itinerary[i]!;
-    const via = viaTowns(a, b, towns, VIA_DEPTH);
-    if (via.length > 0) lines.push([{ lat: a.lat, lon: a.lon }, ...via.map((t) => ({ lat: t.lat, lon: t.lon })), { lat: b.lat, lon: b.lon }]);
-    for (const corridor of geo.corridors) {
-      const from = nearestIndex(corridor.path, a);
-      const to = nearestIndex(corridor.path, b);
-      if (from < 0 || to < 0 || Math.abs(to - from) < 2) continue;
-      const section = from < to ? corridor.path.slice(from, to + 1) : corridor.path.slice(to, from + 1).reverse();
-      lines.push([{ lat: a.lat, lon: a.lon }, ...section.map((p) => ({ lat: p.lat, lon: p.lon })), { lat: b.lat, lon: b.lon }]);
-    }
-  }
+export const corridorLines = (
+  itinerary: readonly ItineraryOffice[],
+  geo: Pick<Geography, 'corridors' | 'offices'>,
+  leg: Leg = (a, b) => legLines(a, b, inlandTowns(geo), geo.corridors),
+): Point[][] => {
+  const lines: Point[][] = [itinerary.map((o) => ({ lat: o.lat, lon: o.lon }))];
+  for (let i = 1; i < itinerary.length; i++) lines.push(...leg(itinerary[i - 1]!, itinerary[i]!));
   return lines;
 };
 
-/** Corridors are shared by every movement with the same itinerary, so they are built once per itinerary. */
+/**
+ * Corridors are shared by every movement with the same itinerary, so they are built once per itinerary;
+ * itineraries differ more than their legs (the same crossing to the same inland office recurs under many
+ * destinations), so legs are kept too.
+ */
 export class CorridorCache {
   private readonly cache = new Map<string, Point[][]>();
+  private readonly legs = new Map<string, Point[][]>();
+  private readonly towns: Point[];
 
-  constructor(private readonly geo: Pick<Geography, 'corridors' | 'offices'>) {}
+  constructor(private readonly geo: Pick<Geography, 'corridors' | 'offices'>) {
+    this.towns = inlandTowns(geo);
+  }
 
   for(context: Pick<MovementContext, 'itinerary'>): Point[][] {
     const key = context.itinerary.map((o) => o.code).join('>');
     let lines = this.cache.get(key);
     if (!lines) {
-      lines = corridorLines(context.itinerary, this.geo);
+      lines = corridorLines(context.itinerary, this.geo, (a, b) => this.leg(a, b));
       this.cache.set(key, lines);
+    }
+    return lines;
+  }
+
+  private leg(a: ItineraryOffice, b: ItineraryOffice): Point[][] {
+    const key = `${a.code}>${b.code}`;
+    let lines = this.legs.get(key);
+    if (!lines) {
+      lines = legLines(a, b, this.towns, this.geo.corridors);
+      this.legs.set(key, lines);
     }
     return lines;
   }
