@@ -69,8 +69,12 @@ export interface TrackState {
   stop: { anchor: Fix; last: number; away: Fix | undefined; inZone: boolean | undefined; severity: Severity | undefined; restDue: boolean } | undefined;
   /** When the driver's last daily rest ended (or the release): a long stop after a long day is rest. */
   lastRestEnd: number;
-  sealEpisode: number | undefined;
-  batteryEpisode: number | undefined;
+  /**
+   * Devices whose seal is in an open breach, and whose battery is low: a movement may carry several
+   * e-seals, and one reporting armed must not end the episode another one opened.
+   */
+  sealBreached: string[];
+  batteryLow: string[];
   silence: { start: number; severity: Severity } | undefined;
   lastNearEnd: boolean;
   lastNearBorder: boolean;
@@ -145,8 +149,8 @@ export const initialState = (movement: PreparedMovement, thresholds: TrackingThr
   border: undefined,
   stop: undefined,
   lastRestEnd: movement.releasedAtMs,
-  sealEpisode: undefined,
-  batteryEpisode: undefined,
+  sealBreached: [],
+  batteryLow: [],
   silence: undefined,
   lastNearEnd: false,
   lastNearBorder: false,
@@ -323,12 +327,13 @@ export const overdueFinding = (state: TrackState | undefined, movement: Prepared
 
 const checkSeal = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, m: TelemetryMessage, t: number, out: TrackFinding[]): void => {
   const breach = m.sealState !== 'armed' || m.eventCode === '01' || m.eventCode === '02' || m.eventCode === '07';
+  const open = state.sealBreached.includes(m.deviceId);
   if (!breach) {
-    if (m.sealState === 'armed') state.sealEpisode = undefined;
+    if (m.sealState === 'armed' && open) state.sealBreached = state.sealBreached.filter((device) => device !== m.deviceId);
     return;
   }
-  if (state.sealEpisode !== undefined) return;
-  state.sealEpisode = t;
+  if (open) return;
+  state.sealBreached = [...state.sealBreached, m.deviceId];
   const zoneKm = env.thresholds.sealOfficeZoneKm;
   // Seals come off at the exit or destination, where the event recording it may lag the seal and the
   // crossing's control zone spans both sides of the border: a wider zone there.
@@ -342,6 +347,7 @@ const checkSeal = (state: TrackState, movement: PreparedMovement, env: Detection
   out.push(
     finding(movement, 'seal_opened', severity, t, t, `Seal ${m.sealState}${m.eventCode ? ` (code ${m.eventCode})` : ''} ${office ? `at office ${office.code}` : 'away from any office'}`, {
       fix: { time: m.time, lat: m.lat, lon: m.lon },
+      deviceId: m.deviceId,
       sealState: m.sealState,
       eventCode: m.eventCode ?? null,
       nearestOffice: office ? office.code : null,
@@ -352,10 +358,18 @@ const checkSeal = (state: TrackState, movement: PreparedMovement, env: Detection
 
 const checkBattery = (state: TrackState, movement: PreparedMovement, env: DetectionEnv, m: TelemetryMessage, t: number, out: TrackFinding[]): void => {
   const low = m.battery < env.thresholds.lowBatteryPercent || m.eventCode === '05';
-  if (low && state.batteryEpisode === undefined) {
-    state.batteryEpisode = t;
-    out.push(finding(movement, 'low_battery', 'low', t, t, `E-seal battery at ${m.battery} %`, { battery: m.battery, eventCode: m.eventCode ?? null, fix: { time: m.time, lat: m.lat, lon: m.lon } }));
-  } else if (!low && m.battery >= env.thresholds.lowBatteryPercent + 5) state.batteryEpisode = undefined;
+  const flagged = state.batteryLow.includes(m.deviceId);
+  if (low && !flagged) {
+    state.batteryLow = [...state.batteryLow, m.deviceId];
+    out.push(
+      finding(movement, 'low_battery', 'low', t, t, `E-seal ${m.deviceId} battery at ${m.battery} %`, {
+        deviceId: m.deviceId,
+        battery: m.battery,
+        eventCode: m.eventCode ?? null,
+        fix: { time: m.time, lat: m.lat, lon: m.lon },
+      }),
+    );
+  } else if (flagged && !low && m.battery >= env.thresholds.lowBatteryPercent + 5) state.batteryLow = state.batteryLow.filter((device) => device !== m.deviceId);
 };
 
 /**

@@ -116,6 +116,17 @@ describe('tracking detectors', () => {
     assert.deepEqual(ofType(detectMovement(context(), atOffice, atEnd(atOffice, 1), env), 'seal_opened').map((f) => f.severity), ['low']);
   });
 
+  it('keep each e-seal of a movement in its own episode: one staying armed neither ends nor repeats the other\'s breach', () => {
+    const first = drive(NUR_ZHOLY, [{ to: ALMATY }]);
+    const opened = new Set([5, 6, 7, 8]);
+    const both = first.flatMap((m, i) => [
+      m,
+      { ...m, deviceId: 'D2', messageId: `D2:${i}`, ...(opened.has(i) ? { sealState: 'opened' as const } : {}) },
+    ]);
+    const findings = ofType(detectMovement(context({ deviceIds: ['D1', 'D2'] }), both, atEnd(both, 1), env), 'seal_opened');
+    assert.deepEqual(findings.map((f) => [f.severity, f.observedAt, f.evidence.deviceId]), [['critical', first[5]!.time, 'D2']]);
+  });
+
   it('note a coverage hole as low and raise a silence of hours as medium, from the clock alone', () => {
     const messages = drive(NUR_ZHOLY, [{ to: ALMATY }]);
     const hole = detectMovement(context(), messages, atEnd(messages, 75), env);
