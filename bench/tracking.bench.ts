@@ -12,7 +12,7 @@ import { loadGeography } from '../src/tracking/geo.js';
 import { itineraryOf, type TelemetryMessage } from '../src/tracking/movement-context.js';
 import { defaultThresholds } from '../src/tracking/thresholds.js';
 import { TrackingRepository } from '../src/tracking/tracking.repository.js';
-import { percentile, report, seededRandom, withTempDir } from './support.js';
+import { percentile, report, seededRandom, timeWithCpu, withTempDir } from './support.js';
 
 const MOVEMENTS = Number(process.env.BENCH_TRACKING_MOVEMENTS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_TRACKING_ROUNDS ?? 10);
@@ -136,9 +136,6 @@ export const run = async (): Promise<void> => {
       const heapBefore = heapMb();
       const latencies: number[] = [];
       const alertLatencies: number[] = [];
-      // Wall-clock rates follow whatever else the machine runs; CPU time per message (all threads) much less.
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
       // CLIENTS gateways post concurrently and without pause, each its next batch as soon as the previous
       // one is acknowledged: sustained ingestion, with no lull at the end of a round.
       let next = 0;
@@ -156,16 +153,14 @@ export const run = async (): Promise<void> => {
           if (batch.some((m) => m.eventCode === '01' && m.messageId.endsWith(`:${trucks[Number(m.deviceId.slice(4))]!.breachAtRound + 1}`))) alertLatencies.push(latency);
         }
       };
-      await Promise.all(Array.from({ length: CLIENTS }, client));
-      const seconds = (performance.now() - started) / 1000;
-      const cpu = process.cpuUsage(cpuBefore);
+      const spent = await timeWithCpu(() => Promise.all(Array.from({ length: CLIENTS }, client)));
       const heapAfter = heapMb();
       const stored = await context.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM alerts WHERE type = 'tracking.seal_opened'");
       latencies.sort((a, b) => a - b);
       alertLatencies.sort((a, b) => a - b);
       return {
-        rate: total / seconds,
-        cpuMicros: (cpu.user + cpu.system) / total,
+        rate: total / (spent.ms / 1000),
+        cpuMicros: (spent.cpuMs * 1000) / total,
         p99: percentile(latencies, 99),
         p99Alert: percentile(alertLatencies, 99),
         alerts: Number(stored?.n ?? 0),
@@ -190,21 +185,19 @@ export const run = async (): Promise<void> => {
     const db = openSqlite({ file: path.join(dir, 'raw.db') });
     await migrate(db);
     const receivedAt = new Date().toISOString();
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
     // The same rows committed CLIENTS batches at a time, as group commit does with CLIENTS gateways.
-    for (const messages of rounds) {
-      for (let start = 0; start < messages.length; start += BATCH * CLIENTS) {
-        const batch = messages.slice(start, start + BATCH * CLIENTS).map((m) => ({ ...m, movementId: null, receivedAt }));
-        await db.transaction(async (tx) => {
-          await new TrackingRepository(tx).insertMessages(batch);
-        });
+    const spent = await timeWithCpu(async () => {
+      for (const messages of rounds) {
+        for (let start = 0; start < messages.length; start += BATCH * CLIENTS) {
+          const batch = messages.slice(start, start + BATCH * CLIENTS).map((m) => ({ ...m, movementId: null, receivedAt }));
+          await db.transaction(async (tx) => {
+            await new TrackingRepository(tx).insertMessages(batch);
+          });
+        }
       }
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
+    });
     await db.close();
-    return { rate: total / seconds, cpuMicros: (cpu.user + cpu.system) / total };
+    return { rate: total / (spent.ms / 1000), cpuMicros: (spent.cpuMs * 1000) / total };
   });
   report(`raw insert of the same rows, no detection, ${BATCH * CLIENTS} per commit`, { 'msg/s': Math.round(raw.rate), 'CPU µs/msg': raw.cpuMicros, 'detection/raw': (withDetection.rate / raw.rate).toFixed(2) });
 

@@ -19,18 +19,3 @@ export interface Db {
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
-
-/** `INSERT INTO t (…) VALUES (?, ?, …) [ON CONFLICT …]`: the statements runMany can send many rows at once. */
-const MULTI_ROW_INSERT = /^(\s*INSERT\s+INTO\s+[^(]+\([^)]*\)\s*VALUES\s*)\(([?,\s]+)\)(\s*(?:ON\s+CONFLICT[\s\S]*)?)$/i;
-
-/**
- * The multi-row form of a one-row INSERT, or null for statements that must run row by row: anything
- * else, and upserts, since a DO UPDATE may not touch one row twice in a statement.
- */
-export const multiRowInsert = (sql: string): { withRows(count: number): string } | null => {
-  if (/DO\s+UPDATE/i.test(sql)) return null;
-  const match = MULTI_ROW_INSERT.exec(sql);
-  if (!match) return null;
-  const [, head, tuple, tail] = match as unknown as [string, string, string, string];
-  return { withRows: (count) => `${head}${Array.from({ length: count }, () => `(${tuple})`).join(', ')}${tail}` };
-};

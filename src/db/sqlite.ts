@@ -173,16 +173,7 @@ class WalCheckpointer {
       return;
     }
     if (walBytes < CHECKPOINTER_START_BYTES) return;
-    const source = `
-      const { parentPort, workerData } = require('node:worker_threads');
-      const Database = require(workerData.driver);
-      const db = new Database(workerData.file);
-      db.pragma('synchronous = FULL');
-      const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
-      const timer = setInterval(checkpoint, workerData.intervalMs);
-      parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
-    `;
-    this.worker = new Worker(source, {
+    this.worker = new Worker(CHECKPOINTER_SOURCE, {
       eval: true,
       workerData: { file: this.file, intervalMs: this.intervalMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
     });
@@ -200,6 +191,16 @@ class WalCheckpointer {
   }
 }
 
+/** The checkpointer thread: its own connection, a PASSIVE checkpoint on a timer, closed on any message. */
+const CHECKPOINTER_SOURCE = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  const Database = require(workerData.driver);
+  const db = new Database(workerData.file);
+  db.pragma('synchronous = FULL');
+  const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+  const timer = setInterval(checkpoint, workerData.intervalMs);
+  parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
 /** How often the checkpointer copies the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 200;
 /** SQLite's own default threshold: 1,000 pages of 4 KiB. */

@@ -171,17 +171,11 @@ export class MovementRepository {
 
   /** Which of these (declarant, LRN) pairs are already declared: one query for a whole batch. */
   async existingDeclarations(keys: readonly { declarantKey: string; lrn: string }[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const lrns = [...new Set(keys.map((key) => key.lrn))];
-    for (let start = 0; start < lrns.length; start += 500) {
-      const chunk = lrns.slice(start, start + 500);
-      const rows = await this.db.all<{ declarant_key: string; lrn: string }>(
-        `SELECT declarant_key, lrn FROM movements WHERE lrn IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      );
-      for (const row of rows) found.add(declarationKey(row.declarant_key, row.lrn));
-    }
-    return found;
+    const rows = await this.allIn<{ declarant_key: string; lrn: string }>(
+      'SELECT declarant_key, lrn FROM movements WHERE lrn IN',
+      [...new Set(keys.map((key) => key.lrn))],
+    );
+    return new Set(rows.map((row) => declarationKey(row.declarant_key, row.lrn)));
   }
 
   async findById(id: string, now: Date): Promise<Movement | undefined> {

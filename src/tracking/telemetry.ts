@@ -28,9 +28,9 @@ const digitsAt = (text: string, from: number, count: number): number => {
 /**
  * The instant of a time in the shape devices send, `2026-11-25T07:35:00Z` or with milliseconds, read
  * field by field: the regular expression, Date.parse and toISOString cost about 1 µs a message, a
- * twentieth of what a message may take at 50,000 a second. NaN for anything else, including out-of-range fields that Date.parse would roll
- * over (30 February, 24:00): those take the general path, so what is accepted does not depend on which
- * path read it.
+ * twentieth of what a message may take at 50,000 a second. NaN for anything else, including out-of-range
+ * fields that Date.parse would roll over (30 February, 24:00): those take the general path, so what is
+ * accepted does not depend on which path read it.
  */
 const commonInstant = (text: string): number => {
   const length = text.length;
