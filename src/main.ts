@@ -17,7 +17,7 @@ import { type IdGenerator, ulidGenerator } from './shared/ids.js';
 import { Notifier } from './shared/notifier.js';
 import { UserService } from './users/user.service.js';
 import { loadGeography } from './tracking/geo.js';
-import { TrackingService } from './tracking/tracking.service.js';
+import { type TrackingOptions, TrackingService } from './tracking/tracking.service.js';
 
 /** Periodic work the server runs (overdue sweep, queue drains, detector ticks); commands may run it once. */
 export interface BackgroundTask {
@@ -54,6 +54,7 @@ export interface ContextOverrides {
   clock?: Clock;
   ids?: IdGenerator;
   db?: Db;
+  tracking?: TrackingOptions;
 }
 
 export const createAppContext = async (config: Config, overrides: ContextOverrides = {}): Promise<AppContext> => {
@@ -98,12 +99,13 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
     });
     const caseAttachments = new CaseAttachments({ db, clock, ids, audit, cases });
     const notifier = new Notifier();
-    const tracking = new TrackingService({ db, clock, alerts, notifier, geo: loadGeography(config.referenceDir) });
+    const tracking = new TrackingService({ db, clock, alerts, notifier, geo: loadGeography(config.referenceDir), options: overrides.tracking });
     await tracking.start();
     movements.observe(tracking.observer);
     const backgroundTasks: BackgroundTask[] = [
       { name: 'overdue sweep', everySeconds: config.overdueSweepSeconds, run: () => movements.sweepOverdue() },
       { name: 'tracking tick', everySeconds: 60, run: () => tracking.tick() },
+      { name: 'telemetry fold', everySeconds: 30, run: () => tracking.foldTelemetry() },
       { name: 'goods checks', everySeconds: 5, run: () => goods.drain() },
       { name: 'party screening', everySeconds: 5, run: () => partyScreening.drain() },
     ];
@@ -119,7 +121,10 @@ export const createAppContext = async (config: Config, overrides: ContextOverrid
       screening,
       partyScreening,
       backgroundTasks,
-      close: () => db.close(),
+      close: async () => {
+        await tracking.stop();
+        await db.close();
+      },
     };
   } catch (error) {
     await db.close();

@@ -24,6 +24,7 @@ import { itineraryOf, type MovementContext, type TelemetryMessage } from './move
 import { thinTrack } from './thin.js';
 import { defaultThresholds, type Severity, type TrackingThresholds } from './thresholds.js';
 import { messageKey, type StoredMessage, TrackingRepository } from './tracking.repository.js';
+import { TelemetryStore, type TelemetryStoreOptions } from './telemetry-store.js';
 import { formatInstant, parseTelemetryMessage } from './telemetry.js';
 
 export interface TelemetryRecord {
@@ -38,7 +39,7 @@ export interface TelemetryReport {
   rejected: { index: number; line?: number; reasons: FieldIssue[] }[];
 }
 
-export interface TrackingOptions {
+export interface TrackingOptions extends TelemetryStoreOptions {
   thresholds?: TrackingThresholds;
   /** A message further ahead of our clock than this is refused (device clock wrong or forged). */
   maxClockSkewSeconds?: number;
@@ -117,6 +118,7 @@ export class TrackingService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pending: PendingBatch[] = [];
   private flushing = false;
+  private readonly store: TelemetryStore;
 
   constructor(private readonly deps: TrackingDeps) {
     const options = deps.options ?? {};
@@ -125,10 +127,12 @@ export class TrackingService {
     this.skewMs = (options.maxClockSkewSeconds ?? skewFromEnvironment()) * 1000;
     this.preReleaseMs = (options.preReleaseMinutes ?? 720) * MINUTE;
     this.throttleMs = (options.positionThrottleSeconds ?? 30) * 1000;
+    this.store = new TelemetryStore(deps.db, (work) => this.serially(work), options);
   }
 
   /** Rebuilds bindings and detector state of every active movement from the store. */
   async start(): Promise<void> {
+    await this.store.start();
     const repository = new TrackingRepository(this.deps.db);
     for (const binding of await repository.activeBindings()) this.deviceToMovement.set(binding.deviceId, binding.movementId);
     for (const context of await repository.activeContexts()) {
@@ -339,9 +343,11 @@ export class TrackingService {
       ends.push(rows.length);
     }
     const touched = new Set<string>();
+    let stored = 0;
     try {
       await this.deps.db.transaction(async (tx) => {
-        const inserted = await new TrackingRepository(tx).insertMessages(rows);
+        const inserted = await this.store.insert(tx, rows);
+        stored = inserted.filter(Boolean).length;
         const observed: StoredMessage[] = [];
         for (let i = 0; i < rows.length; i++) {
           if (inserted[i] && rows[i]!.movementId !== null) observed.push(rows[i]!);
@@ -373,8 +379,23 @@ export class TrackingService {
       for (const batch of group) batch.reject(error);
       return;
     }
+    this.store.committed(stored);
     this.publishPositions(touched);
     for (const batch of group) batch.resolve();
+  }
+
+  /**
+   * Folds recent telemetry if it is due, or waits for the fold under way. Ingestion starts a fold itself
+   * once enough has arrived; on a timer, this retries one that failed or was cut short.
+   */
+  foldTelemetry(): Promise<void> {
+    return this.store.foldIfDue();
+  }
+
+  /** Lets work under way finish; a fold cut short is completed by the next start. */
+  async stop(): Promise<void> {
+    await this.store.stop();
+    await this.queue;
   }
 
   private async rebuild(movementId: string): Promise<void> {
