@@ -104,6 +104,9 @@ export class TelemetryStore {
     if (turned) this.receivingCount = 0;
     let after: MessageKeyPosition | null = FIRST_KEY;
     while (after && !this.stopping) {
+      // A slice completes without leaving the microtask queue, so without a turn of the event loop here
+      // the next would be queued before ingestion's waiting group and the whole fold would run ahead of it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const from: MessageKeyPosition = after;
       after = await this.serially(() => this.db.transaction((tx) => new TrackingRepository(tx).foldRecent(slot, from, this.slice)));
     }
