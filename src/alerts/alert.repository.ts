@@ -23,11 +23,19 @@ interface AlertRow {
   raised_at: string;
   updated_at: string;
   occurrences: number;
+  finding_count: number;
   risk?: number;
   severity_rank?: number;
   offices?: string;
   corridor?: string | null;
   assignee?: string | null;
+}
+
+/** Where a movement's alerts sit in the queue: its risk, and the offices and corridor the queue filters on. */
+export interface QueuePlacement {
+  risk: number;
+  offices: string;
+  corridor: string;
 }
 
 /** An alert as the queue shows it: with its movement's risk and where it is. */
@@ -76,6 +84,7 @@ const toAlert = (row: AlertRow): Alert => ({
   itemIndex: row.item_index,
   deviceId: row.device_id,
   evidence: JSON.parse(row.evidence) as Record<string, unknown>,
+  findingCount: Number(row.finding_count),
   status: row.status,
   outcome: row.outcome,
   observedAt: row.observed_at,
@@ -100,24 +109,29 @@ export class AlertRepository {
     return found;
   }
 
-  async insertMany(alerts: readonly Alert[]): Promise<void> {
+  /** New alerts with their queue columns; an alert of a movement without a placement waits unplaced. */
+  async insertMany(alerts: readonly Alert[], placements: ReadonlyMap<string, QueuePlacement>): Promise<void> {
     await this.db.runMany(
-      `INSERT INTO alerts (id, dedup_key, type, source, rule, rule_version, severity, score, title, movement_id, party_key,
-         item_index, device_id, evidence, status, outcome, observed_at, raised_at, updated_at, occurrences)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      alerts.map((alert) => [
-        alert.id, alert.dedupKey, alert.type, alert.source, alert.rule, alert.ruleVersion, alert.severity, alert.score,
-        alert.title, alert.movementId, alert.partyKey, alert.itemIndex, alert.deviceId, JSON.stringify(alert.evidence),
-        alert.status, alert.outcome, alert.observedAt, alert.raisedAt, alert.updatedAt, alert.occurrences,
-      ]),
+      `INSERT INTO alerts (id, dedup_key, type, source, rule, rule_version, severity, severity_rank, score, title, movement_id, party_key,
+         item_index, device_id, evidence, finding_count, status, outcome, observed_at, raised_at, updated_at, occurrences, risk, offices, corridor)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      alerts.map((alert) => {
+        const placement = alert.movementId === null ? undefined : placements.get(alert.movementId);
+        return [
+          alert.id, alert.dedupKey, alert.type, alert.source, alert.rule, alert.ruleVersion, alert.severity, severityRank(alert.severity), alert.score,
+          alert.title, alert.movementId, alert.partyKey, alert.itemIndex, alert.deviceId, JSON.stringify(alert.evidence), alert.findingCount,
+          alert.status, alert.outcome, alert.observedAt, alert.raisedAt, alert.updatedAt, alert.occurrences,
+          placement?.risk ?? 0, placement?.offices ?? '', placement?.corridor ?? null,
+        ];
+      }),
     );
   }
 
   async refresh(id: string, finding: Finding, severity: AlertSeverity, score: number, updatedAt: string): Promise<void> {
     await this.db.run(
-      `UPDATE alerts SET severity = ?, score = ?, title = ?, evidence = ?, rule_version = ?, updated_at = ?,
+      `UPDATE alerts SET severity = ?, severity_rank = ?, score = ?, title = ?, evidence = ?, finding_count = ?, rule_version = ?, updated_at = ?,
          occurrences = occurrences + 1 WHERE id = ?`,
-      [severity, score, finding.title, JSON.stringify(finding.evidence), finding.ruleVersion, updatedAt, id],
+      [severity, severityRank(severity), score, finding.title, JSON.stringify(finding.evidence), finding.findingCount ?? 1, finding.ruleVersion, updatedAt, id],
     );
   }
 

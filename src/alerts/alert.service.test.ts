@@ -77,5 +77,20 @@ for (const store of testStores) {
       await alerts.raiseNow([finding({ dedupKey: 'listener', movementId: 'M3', type: 'goods.controlled', source: 'goods' })]);
       assert.deepEqual(seen, ['goods.controlled:true:1']);
     });
+
+    it('asks where raised alerts go in the queue before writing them, and writes new ones placed', { skip }, async () => {
+      const asked: string[] = [];
+      alerts.placeWith(async (tx, outcomes) => {
+        const stored = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM alerts WHERE movement_id = ?', ['M4']);
+        asked.push(...outcomes.map((outcome) => `${outcome.alert.dedupKey}:${outcome.created}:${Number(stored?.n)}`));
+        return new Map([['M4', { risk: 42.5, offices: ',KZ000101,KZ000135,', corridor: 'KZ000101>RU' }]]);
+      });
+      await alerts.raiseNow([finding({ dedupKey: 'placed', movementId: 'M4', severity: 'high', findingCount: 3 })]);
+      assert.deepEqual(asked, ['placed:true:0']);
+      const [queued] = (await alerts.queue({ movementId: 'M4' }, { limit: 5, sort: 'risk' })).items;
+      assert.deepEqual([queued?.risk, queued?.offices, queued?.corridor, queued?.findingCount], [42.5, ['KZ000101', 'KZ000135'], 'KZ000101>RU', 3]);
+      const rank = await db.get<{ severity_rank: number }>('SELECT severity_rank FROM alerts WHERE dedup_key = ?', ['placed']);
+      assert.equal(Number(rank?.severity_rank), 2);
+    });
   });
 }

@@ -1,8 +1,9 @@
 import type { Db } from '../db/db.js';
+import type { Declaration } from '../movements/declaration.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { type Alert, type Finding } from './alert.js';
-import { AlertRepository, queuePage, type QueuedAlert, type QueueFilters, strongerSeverity } from './alert.repository.js';
+import { AlertRepository, type QueuePlacement, queuePage, type QueuedAlert, type QueueFilters, strongerSeverity } from './alert.repository.js';
 import type { AlertStatus } from './alert.js';
 import { type Page } from '../shared/pagination.js';
 import { notFound } from '../shared/errors.js';
@@ -14,6 +15,11 @@ export interface RaiseOutcome {
 }
 
 export type AlertListener = (tx: Db, outcomes: readonly RaiseOutcome[]) => Promise<void>;
+/**
+ * Where the movements of raised alerts now sit in the queue, told before the new alerts are written; the
+ * declarations are those the raising caller already holds.
+ */
+export type QueuePlacer = (tx: Db, outcomes: readonly RaiseOutcome[], declarations: ReadonlyMap<string, Declaration>) => Promise<ReadonlyMap<string, QueuePlacement>>;
 export type StatusListener = (tx: Db, movementIds: readonly string[]) => Promise<void>;
 
 /**
@@ -24,10 +30,19 @@ export type StatusListener = (tx: Db, movementIds: readonly string[]) => Promise
 export class AlertService {
   private readonly listeners: AlertListener[] = [];
   private readonly statusListeners: StatusListener[] = [];
+  private placer: QueuePlacer | undefined;
 
   constructor(private readonly deps: { db: Db; clock: Clock; ids: IdGenerator }) {}
 
-  /** Called inside the raising transaction, e.g. to recompute the movement's risk with it. */
+  /**
+   * Places new alerts in the queue as they are written (the movement's risk, offices and corridor), so a
+   * new row is written once rather than inserted and then updated by the risk recompute.
+   */
+  placeWith(placer: QueuePlacer): void {
+    this.placer = placer;
+  }
+
+  /** Called inside the raising transaction, once the raised alerts are written. */
   onRaised(listener: AlertListener): void {
     this.listeners.push(listener);
   }
@@ -78,8 +93,12 @@ export class AlertService {
     });
   }
 
-  /** Raises findings inside the caller's transaction, so alerts commit with the data that caused them. */
-  async raise(tx: Db, findings: readonly Finding[]): Promise<RaiseOutcome[]> {
+  /**
+   * Raises findings inside the caller's transaction, so alerts commit with the data that caused them. A
+   * caller holding the movements' declarations passes them by movement id, so placing the alerts in the
+   * queue does not read them from the store again.
+   */
+  async raise(tx: Db, findings: readonly Finding[], declarations: ReadonlyMap<string, Declaration> = new Map()): Promise<RaiseOutcome[]> {
     if (findings.length === 0) return [];
     const repository = new AlertRepository(tx);
     const existing = await repository.findByDedupKeys([...new Set(findings.map((finding) => finding.dedupKey))]);
@@ -96,6 +115,7 @@ export class AlertService {
           score: Math.max(pending.score, finding.score),
           title: finding.title,
           evidence: finding.evidence,
+          findingCount: finding.findingCount ?? 1,
           occurrences: pending.occurrences + 1,
         });
         continue;
@@ -110,6 +130,7 @@ export class AlertService {
           score,
           title: finding.title,
           evidence: finding.evidence,
+          findingCount: finding.findingCount ?? 1,
           ruleVersion: finding.ruleVersion,
           updatedAt: now,
           occurrences: current.occurrences + 1,
@@ -133,6 +154,7 @@ export class AlertService {
         itemIndex: finding.itemIndex ?? null,
         deviceId: finding.deviceId ?? null,
         evidence: finding.evidence,
+        findingCount: finding.findingCount ?? 1,
         status: 'new',
         outcome: null,
         observedAt: finding.observedAt,
@@ -143,7 +165,8 @@ export class AlertService {
       created.set(finding.dedupKey, alert);
       outcomes.push({ alert, created: true });
     }
-    await repository.insertMany([...created.values()]);
+    const placements = this.placer ? await this.placer(tx, outcomes, declarations) : new Map<string, QueuePlacement>();
+    await repository.insertMany([...created.values()], placements);
     for (const listener of this.listeners) await listener(tx, outcomes);
     return outcomes;
   }

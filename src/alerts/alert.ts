@@ -29,6 +29,11 @@ export interface Finding {
   deviceId?: string | null;
   /** Everything that justifies the finding: fixes, distances, matched tokens, list versions. */
   evidence: Record<string, unknown>;
+  /**
+   * How many findings of its rule this one gathers (default 1): a goods alert naming three prohibited items
+   * gathers three, and the movement's risk counts each as it would count an alert of its own.
+   */
+  findingCount?: number;
   /** When the data that triggered the finding happened (a fix's time, a list version's import time). */
   observedAt: string;
 }
@@ -64,6 +69,7 @@ export const alertSchema = z.object({
   itemIndex: z.number().nullable(),
   deviceId: z.string().nullable(),
   evidence: z.record(z.string(), z.unknown()),
+  findingCount: z.number(),
   status: z.enum(ALERT_STATUSES),
   outcome: z.string().nullable(),
   observedAt: z.string(),

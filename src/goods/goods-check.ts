@@ -63,26 +63,48 @@ export const MIN_LOG_SIGMA = 0.35;
 const isActive = (entry: ControlEntry, date: string) => (!entry.effectiveFrom || entry.effectiveFrom <= date) && (!entry.effectiveTo || date <= entry.effectiveTo);
 
 /**
+ * Each list version's entries by code, and the lengths its codes come in, longest first: a code looks up
+ * its own prefixes of those lengths instead of testing every entry. Built once per list version.
+ */
+const entryIndexes = new WeakMap<readonly ControlEntry[], { codeLengths: number[]; byCode: Map<string, ControlEntry[]> }>();
+
+const entryIndex = (entries: readonly ControlEntry[]) => {
+  let index = entryIndexes.get(entries);
+  if (!index) {
+    const byCode = new Map<string, ControlEntry[]>();
+    for (const entry of entries) byCode.set(entry.code, [...(byCode.get(entry.code) ?? []), entry]);
+    index = { codeLengths: [...new Set(entries.map((entry) => entry.code.length))].sort((a, b) => b - a), byCode };
+    entryIndexes.set(entries, index);
+  }
+  return index;
+};
+
+/**
  * The entries a code falls under, one per list: where a list has a prefix and a longer code that both
  * cover it (8542 and 854231), the most specific entry speaks for that list.
  */
 export const listHits = (code: string, lists: readonly ActiveList[], route: RouteContext): ListHit[] =>
-  lists.flatMap((list) =>
-    list.entries
-      .filter((entry) => code.startsWith(entry.code) && isActive(entry, route.date))
-      .sort((a, b) => b.code.length - a.code.length)
-      .slice(0, 1)
-      .map((entry) => ({
-        list: list.name,
-        listId: list.listId,
-        version: list.version,
-        entry: entry.code,
-        tier: entry.tier,
-        reason: entry.reason,
-        legalReference: entry.legalReference,
-        prohibitedFor: entry.appliesTo.length === 0 ? route.countries : entry.appliesTo.filter((country) => route.countries.includes(country)),
-      })),
-  );
+  lists.flatMap((list) => {
+    const { codeLengths, byCode } = entryIndex(list.entries);
+    for (const length of codeLengths) {
+      const entry = length <= code.length ? byCode.get(code.slice(0, length))?.find((candidate) => isActive(candidate, route.date)) : undefined;
+      if (entry) {
+        return [
+          {
+            list: list.name,
+            listId: list.listId,
+            version: list.version,
+            entry: entry.code,
+            tier: entry.tier,
+            reason: entry.reason,
+            legalReference: entry.legalReference,
+            prohibitedFor: entry.appliesTo.length === 0 ? route.countries : entry.appliesTo.filter((country) => route.countries.includes(country)),
+          },
+        ];
+      }
+    }
+    return [];
+  });
 
 /**
  * The hint that matters: the description reads like a controlled item, the declared code is not on that
@@ -153,11 +175,26 @@ export const checkItem = (
 };
 
 export const robustStats = (values: readonly number[]): UnitValueStats => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = (list: number[]) => (list.length === 0 ? 0 : list.length % 2 ? list[(list.length - 1) / 2]! : (list[list.length / 2 - 1]! + list[list.length / 2]!) / 2);
-  const median = middle(sorted);
-  const mad = middle(sorted.map((value) => Math.abs(value - median)).sort((a, b) => a - b));
-  return { count: sorted.length, median, mad };
+  // Typed arrays sort numerically without calling a comparator: the drain recomputes the statistics of a
+  // window of hundreds of values for every code every few steps.
+  const sorted = Float64Array.from(values).sort();
+  const count = sorted.length;
+  const median = count === 0 ? 0 : count % 2 ? sorted[(count - 1) / 2]! : (sorted[count / 2 - 1]! + sorted[count / 2]!) / 2;
+  return { count, median, mad: count === 0 ? 0 : medianDistanceFrom(sorted, median) };
+};
+
+/**
+ * The median of |value − median| over sorted values. Distances grow outward from the middle on both
+ * sides, so merging the two runs up to the middle position finds it without sorting the distances.
+ */
+const medianDistanceFrom = (sorted: Float64Array, median: number): number => {
+  let below = Math.floor((sorted.length - 1) / 2);
+  let above = below + 1;
+  const nextDistance = () =>
+    above >= sorted.length || (below >= 0 && median - sorted[below]! <= sorted[above]! - median) ? median - sorted[below--]! : sorted[above++]! - median;
+  for (let taken = 0; taken < Math.floor((sorted.length - 1) / 2); taken++) nextDistance();
+  const lower = nextDistance();
+  return sorted.length % 2 ? lower : (lower + nextDistance()) / 2;
 };
 
 /** Share of the consignment's gross mass the items' gross masses may miss it by (rounding, pallets). */

@@ -8,6 +8,7 @@ import { type AppContext, createAppContext } from '../main.js';
 import type { DeclarationInput } from '../movements/declaration.js';
 import { ManualClock } from '../shared/clock.js';
 import { sequentialIds } from '../shared/ids.js';
+import { parseControlListCsv } from './control-list.js';
 
 const toRussia = { officesOfExit: ['KZ000135'], officeOfDestination: 'RU000905', countriesOfRouting: ['KZ', 'RU'] };
 const tShirts = (amount: number) => [{ hsCode: '610910', description: 'Cotton T-shirts', grossMass: 800, netMass: 760, value: { amount, currency: 'USD' } }];
@@ -61,7 +62,7 @@ for (const store of testStores) {
       const keysOf = async (id: string) => (await context.alerts.forMovement(id)).map((alert) => `${alert.dedupKey} ${alert.severity}`).sort();
       assert.deepEqual(await keysOf(cheap), [`goods:${cheap}:0:value_anomaly medium`]);
       assert.deepEqual(await keysOf(decoy), [`goods:${decoy}:0:misdeclared high`]);
-      assert.deepEqual(await keysOf(chpl), [`goods:${chpl}:0:route:eu-chpl:854231 critical`]);
+      assert.deepEqual(await keysOf(chpl), [`goods:${chpl}:route_prohibited critical`]);
       assert.deepEqual(await keysOf(ids[0]!), []);
 
       // The stored results are what the in-memory check says for the same items and route.
@@ -96,6 +97,80 @@ for (const store of testStores) {
       assert.equal(await context.goods.drain(), 2);
       assert.deepEqual((await context.alerts.forMovement(first)).map((alert) => [alert.type, alert.occurrences]), [['goods.route_prohibited', 1]]);
       assert.deepEqual((await context.alerts.forMovement(second)).map((alert) => alert.type), ['goods.value_anomaly']);
+    });
+
+    it('raises one alert per movement and list rule, naming every item and entry it found, each counted in the risk', { skip }, async () => {
+      const chplItem = (hsCode: string, description: string) => ({ hsCode, description, grossMass: 50, netMass: 45, value: { amount: 9000, currency: 'USD' } });
+      const goodsItems = [chplItem('854231', 'Microcontrollers STM32F4'), ...tShirts(7000), chplItem('880730', 'Drone frame parts'), chplItem('848210', 'Ball bearings 6204-2RS')];
+      const [toRu, toKg] = (await declareAll([declaration('DRAIN-MANY-RU', { ...toRussia, goodsItems }), declaration('DRAIN-MANY-KG', { goodsItems })])) as [string, string];
+      await context.goods.drain();
+
+      const [prohibited, ...others] = (await context.alerts.forMovement(toRu)).filter((alert) => alert.type.startsWith('goods.'));
+      assert.deepEqual(others, []);
+      assert.equal(prohibited?.type, 'goods.route_prohibited');
+      assert.equal(prohibited.itemIndex, null);
+      assert.equal(prohibited.findingCount, 3);
+      assert.deepEqual(prohibited.evidence['itemIndexes'], [0, 2, 3]);
+      assert.deepEqual(prohibited.evidence['prohibitedFor'], ['RU']);
+      // Every hit of every stored item result is in the evidence, with its item: losing one fails here.
+      const storedHits = (await context.goods.forMovement(toRu)).flatMap((check) =>
+        check.hits.map((hit) => ({ itemIndex: check.itemIndex, hsCode: check.hsCode, description: goodsItems[check.itemIndex]!.description, ...hit })),
+      );
+      assert.equal(storedHits.length, 3);
+      assert.deepEqual(prohibited.evidence['hits'], storedHits);
+      assert.deepEqual(
+        storedHits.map((hit) => [hit.itemIndex, hit.listId, hit.version, hit.entry, hit.tier]),
+        [[0, 'eu-chpl', 1, '854231', 'Tier 1'], [2, 'eu-chpl', 1, '880730', 'Tier 3.B'], [3, 'eu-chpl', 1, '848210', 'Tier 3.B']],
+      );
+      for (const named of ['item 1 (854231, Microcontrollers STM32F4): on EU Common High Priority List v1 Tier 1 (entry 854231)', 'item 3 (880730', 'item 4 (848210', 'prohibited for RU']) {
+        assert.ok(prohibited.title.includes(named), `${prohibited.title} names ${named}`);
+      }
+      assert.ok(!prohibited.title.includes('item 2'), 'the T-shirts are on no list');
+
+      // Three prohibited items weigh what three alerts of one item each did: 100 × (1 − 0.35³).
+      const risk = await context.risk.forMovement(toRu);
+      assert.deepEqual([risk.score, risk.outcome, risk.factors.length, risk.factors[0]?.points], [95.7, 'hold', 1, 95.7]);
+
+      const onKg = (await context.alerts.forMovement(toKg)).filter((alert) => alert.type.startsWith('goods.'));
+      assert.deepEqual(onKg.map((alert) => [alert.type, alert.findingCount, alert.evidence['itemIndexes']]), [['goods.controlled', 3, [0, 2, 3]]]);
+      assert.equal(onKg[0]!.evidence['prohibitedFor'], undefined);
+    });
+
+    it('continues a movement\'s list alert when a list change checks it again, and opens the next one for a hit an officer has not decided', { skip }, async () => {
+      const [id] = (await declareAll([
+        declaration('DRAIN-RECHECK', {
+          ...toRussia,
+          goodsItems: [
+            { hsCode: '854231', description: 'Microcontrollers STM32F4', grossMass: 50, netMass: 45, value: { amount: 9000, currency: 'USD' } },
+            { hsCode: '844332', description: 'Office printers', grossMass: 300, netMass: 280, value: { amount: 9000, currency: 'USD' } },
+          ],
+        }),
+      ])) as [string];
+      await context.goods.drain();
+      const listAlerts = async () => (await context.alerts.forMovement(id)).filter((alert) => alert.type === 'goods.route_prohibited');
+      const [first] = await listAlerts();
+      assert.deepEqual([first?.dedupKey, first?.findingCount], [`goods:${id}:route_prohibited`, 1]);
+
+      const national = (entries: string) => parseControlListCsv(`code,tier,reason,applies_to\n8542,dual-use,Dual-use electronics to RU,RU\n${entries}`, 'kz-recheck', 'KZ re-check', 'test');
+      await context.goods.importList(national(''), 'test');
+      await context.goods.drain();
+      const [refreshed, ...duplicates] = await listAlerts();
+      assert.deepEqual(duplicates, []);
+      assert.deepEqual([refreshed?.id, refreshed?.occurrences, refreshed?.findingCount], [first!.id, 2, 2]);
+      assert.deepEqual((refreshed!.evidence['hits'] as { listId: string }[]).map((hit) => hit.listId), ['eu-chpl', 'kz-recheck']);
+
+      await db.transaction((tx) => context.alerts.setStatus(tx, [first!.id], 'closed', 'released: chips for a licensed buyer'));
+      await context.goods.importList(national('9013,optics,Optics to RU,RU\n'), 'test');
+      await context.goods.drain();
+      assert.deepEqual((await listAlerts()).map((alert) => [alert.id, alert.status, alert.occurrences]), [[first!.id, 'closed', 3]], 'the same hits refresh the closed alert, which stays closed');
+
+      await context.goods.importList(national('844332,dual-use,Printers to RU,RU\n'), 'test');
+      await context.goods.drain();
+      const [decided, next, ...more] = await listAlerts();
+      assert.deepEqual(more, []);
+      assert.deepEqual([decided?.id, decided?.status, decided?.findingCount], [first!.id, 'closed', 2]);
+      assert.deepEqual([next?.dedupKey, next?.status, next?.findingCount], [`goods:${id}:route_prohibited:2`, 'new', 3]);
+      assert.match(next!.title, /item 2 \(844332, Office printers\): on KZ re-check v3 dual-use \(entry 844332\)/);
     });
   });
 }

@@ -14,7 +14,8 @@ import { CHPL_LIST_ID, type ControlEntry, type ControlListContent, diffEntries, 
 import { type ActiveList, checkItem, consignmentMassHint, type DescriptionClassifier, MIN_COMPARABLES, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
 import type { Nomenclature } from './nomenclature.js';
 
-export const RULE_VERSION = '1';
+/** 2: one alert per movement and list rule, naming every item and entry it found (ADR 0010). */
+export const RULE_VERSION = '2';
 const VOCABULARY_FILE = fileURLToPath(new URL('./trade-vocabulary.yaml', import.meta.url));
 /** How many recent unit values per HS-6 the anomaly check compares against. */
 const STATS_WINDOW = 500;
@@ -68,7 +69,9 @@ const summary = (row: VersionRow): ListVersionSummary => ({
  */
 const memoised = (classifier: GoodsClassifier): DescriptionClassifier => {
   const mentions = new Map<string, boolean>();
-  const candidates = new Map<string, Candidate[]>();
+  // Keyed by the description itself, one map per limit: a key built from both would be a new string to
+  // hash on every item, where the description's hash is computed once for both lookups.
+  const candidatesByLimit = new Map<number, Map<string, Candidate[]>>();
   return {
     mentionsTradeTerm: (description) => {
       let answer = mentions.get(description);
@@ -76,11 +79,76 @@ const memoised = (classifier: GoodsClassifier): DescriptionClassifier => {
       return answer;
     },
     classify: (description, limit = 5) => {
-      const key = `${limit} ${description}`;
-      let answer = candidates.get(key);
-      if (answer === undefined) candidates.set(key, (answer = classifier.classify(description, limit)));
+      let candidates = candidatesByLimit.get(limit);
+      if (!candidates) candidatesByLimit.set(limit, (candidates = new Map()));
+      let answer = candidates.get(description);
+      if (answer === undefined) candidates.set(description, (answer = classifier.classify(description, limit)));
       return answer;
     },
+  };
+};
+
+/** A list hit with the item it is on, as a movement's list alert names it. */
+interface ItemHit extends ListHit {
+  itemIndex: number;
+  hsCode: string;
+  description: string;
+}
+
+/**
+ * A movement's list hits make at most two alerts: one for the hits its route is prohibited for, one for
+ * the hits that only put its goods on a list. An officer decides about the movement's goods, and one alert
+ * per item and entry repeated the same decision (and a multi-item consignment's risk) per line.
+ */
+type ListRule = 'route' | 'controlled';
+const LIST_RULES: readonly ListRule[] = ['route', 'controlled'];
+
+interface EarlierListAlert {
+  dedupKey: string;
+  closed: boolean;
+  evidence: { hits?: ItemHit[] };
+}
+
+const hitIdentity = (hit: Pick<ItemHit, 'itemIndex' | 'listId' | 'entry'>) => `${hit.itemIndex} ${hit.listId} ${hit.entry}`;
+
+/**
+ * The key of the alert a movement's hits of one rule go to. The latest episode takes them while it is open,
+ * and also once closed when it already names every one of them (it is refreshed and stays closed); a hit
+ * a closed decision did not see opens the next episode, so a list change that puts another item on a list
+ * is never hidden behind an officer's earlier decision.
+ */
+const listAlertKey = (movementId: string, rule: ListRule, hits: readonly ItemHit[], earlier: readonly EarlierListAlert[]): string => {
+  const base = `goods:${movementId}:${rule === 'route' ? 'route_prohibited' : 'controlled'}`;
+  const episodeOf = (key: string) => (key === base ? 1 : key.startsWith(`${base}:`) ? Number(key.slice(base.length + 1)) : 0);
+  const latest = earlier.filter((alert) => episodeOf(alert.dedupKey) > 0).sort((a, b) => episodeOf(b.dedupKey) - episodeOf(a.dedupKey))[0];
+  if (!latest) return base;
+  const decided = new Set((latest.evidence.hits ?? []).map(hitIdentity));
+  if (!latest.closed || hits.every((hit) => decided.has(hitIdentity(hit)))) return latest.dedupKey;
+  return `${base}:${episodeOf(latest.dedupKey) + 1}`;
+};
+
+const listFinding = (movement: QueuedMovement, rule: ListRule, hits: readonly ItemHit[], earlier: readonly EarlierListAlert[]): Finding => {
+  const prohibited = rule === 'route';
+  const byItem = new Map<number, ItemHit[]>();
+  for (const hit of hits) byItem.set(hit.itemIndex, [...(byItem.get(hit.itemIndex) ?? []), hit]);
+  const items = [...byItem.values()].map(
+    (itemHits) =>
+      `item ${itemHits[0]!.itemIndex + 1} (${itemHits[0]!.hsCode}, ${itemHits[0]!.description.slice(0, 60)}): on ${itemHits.map((hit) => `${hit.list} v${hit.version} ${hit.tier} (entry ${hit.entry})`).join(' and ')}`,
+  );
+  const prohibitedFor = [...new Set(hits.flatMap((hit) => hit.prohibitedFor))].sort();
+  return {
+    source: 'goods',
+    ruleVersion: RULE_VERSION,
+    movementId: movement.id,
+    observedAt: movement.declaredAt,
+    dedupKey: listAlertKey(movement.id, rule, hits, earlier),
+    type: prohibited ? 'goods.route_prohibited' : 'goods.controlled',
+    rule: prohibited ? 'control-list-route' : 'control-list',
+    severity: prohibited ? 'critical' : 'medium',
+    score: prohibited ? 0.95 : 0.6,
+    title: `${items.join('; ')}${prohibited ? `, prohibited for ${prohibitedFor.join(', ')} on this route` : ''}`,
+    evidence: { itemIndexes: [...byItem.keys()], ...(prohibited ? { prohibitedFor } : {}), hits },
+    findingCount: hits.length,
   };
 };
 
@@ -305,8 +373,10 @@ export class GoodsControlService {
       stored.length === 0 ? [] : (await tx.all<{ movement_id: string }>(`SELECT DISTINCT movement_id FROM goods_checks WHERE movement_id IN (${marks})`, stored.map((m) => m.id))).map((row) => row.movement_id),
     );
     if (rechecked.size > 0) await tx.run(`DELETE FROM goods_checks WHERE movement_id IN (${[...rechecked].map(() => '?').join(', ')})`, [...rechecked]);
+    const earlierListAlerts = await this.listAlertsOf(tx, [...rechecked]);
     for (const movement of stored) {
       const route = this.routeOf(movement.declaration, movement.declaredAt.slice(0, 10));
+      const listHitsOf: Record<ListRule, ItemHit[]> = { route: [], controlled: [] };
       for (const [index, item] of movement.declaration.goodsItems.entries()) {
         const hs6 = item.hsCode.slice(0, 6);
         const stats = await this.statsFor(tx, hs6, item.value?.currency);
@@ -317,7 +387,14 @@ export class GoodsControlService {
           valueRows.push([hs6, movement.id, index, item.value.amount / mass, item.value.currency]);
           fresh.push({ key: `${hs6} ${item.value.currency}`, logValue: Math.log(item.value.amount / mass) });
         }
-        this.findingsOf(movement, item, check, findings);
+        for (const hit of check.hits) {
+          listHitsOf[hit.prohibitedFor.length > 0 ? 'route' : 'controlled'].push({ itemIndex: index, hsCode: check.hsCode, description: item.description, ...hit });
+        }
+        this.hintFindings(movement, item, check, findings);
+      }
+      for (const rule of LIST_RULES) {
+        const hits = listHitsOf[rule];
+        if (hits.length > 0) findings.push(listFinding(movement, rule, hits, earlierListAlerts.get(movement.id) ?? []));
       }
       const consignment = consignmentMassHint(movement.declaration);
       if (consignment) {
@@ -342,7 +419,7 @@ export class GoodsControlService {
     if (valueRows.length > 0) {
       await tx.runMany('INSERT INTO goods_unit_values (hs6, movement_id, item_index, unit_value, currency) VALUES (?, ?, ?, ?, ?)', valueRows);
     }
-    await this.deps.alerts.raise(tx, findings);
+    await this.deps.alerts.raise(tx, findings, new Map(stored.map((movement) => [movement.id, movement.declaration])));
     for (const { key, logValue } of fresh) {
       const window = this.unitValues.get(key);
       if (!window) continue;
@@ -352,25 +429,28 @@ export class GoodsControlService {
     }
   }
 
-  /** Appends what one checked item raises. */
-  private findingsOf(movement: QueuedMovement, item: GoodsItem, check: ItemCheck, findings: Finding[]): void {
+  /** The list alerts of movements checked before, whose episodes a new check continues. */
+  private async listAlertsOf(tx: Db, movementIds: readonly string[]): Promise<Map<string, EarlierListAlert[]>> {
+    const earlier = new Map<string, EarlierListAlert[]>();
+    if (movementIds.length === 0) return earlier;
+    const rows = await tx.all<{ movement_id: string; dedup_key: string; status: string; evidence: string }>(
+      `SELECT movement_id, dedup_key, status, evidence FROM alerts
+       WHERE movement_id IN (${movementIds.map(() => '?').join(', ')}) AND type IN ('goods.route_prohibited', 'goods.controlled')`,
+      movementIds,
+    );
+    for (const row of rows) {
+      const alert = { dedupKey: row.dedup_key, closed: row.status === 'closed', evidence: JSON.parse(row.evidence) as { hits?: ItemHit[] } };
+      const alerts = earlier.get(row.movement_id);
+      if (alerts) alerts.push(alert);
+      else earlier.set(row.movement_id, [alert]);
+    }
+    return earlier;
+  }
+
+  /** Appends what one checked item's hints raise; its list hits are raised per movement (`listFinding`). */
+  private hintFindings(movement: QueuedMovement, item: GoodsItem, check: ItemCheck, findings: Finding[]): void {
     const base = { source: 'goods' as const, ruleVersion: RULE_VERSION, movementId: movement.id, itemIndex: check.itemIndex, observedAt: movement.declaredAt };
     const label = `item ${check.itemIndex + 1} (${check.hsCode}, ${item.description.slice(0, 60)})`;
-    for (const hit of check.hits) {
-      const prohibited = hit.prohibitedFor.length > 0;
-      findings.push({
-        ...base,
-        dedupKey: `goods:${movement.id}:${check.itemIndex}:${prohibited ? 'route' : 'controlled'}:${hit.listId}:${hit.entry}`,
-        type: prohibited ? 'goods.route_prohibited' : 'goods.controlled',
-        rule: prohibited ? 'control-list-route' : 'control-list',
-        severity: prohibited ? 'critical' : 'medium',
-        score: prohibited ? 0.95 : 0.6,
-        title: prohibited
-          ? `${label}: ${hit.list} ${hit.tier}, prohibited for ${hit.prohibitedFor.join(', ')} on this route`
-          : `${label}: on ${hit.list} ${hit.tier}`,
-        evidence: { ...hit, hsCode: check.hsCode, description: item.description },
-      });
-    }
     for (const hint of check.hints) {
       const type = hint.kind === 'misdeclared' ? 'goods.misdeclared' : hint.kind === 'mass_inconsistent' ? 'goods.mass_inconsistent' : 'goods.value_anomaly';
       const severity = hint.kind === 'misdeclared' ? 'high' : hint.kind === 'value_anomaly' ? 'medium' : 'low';

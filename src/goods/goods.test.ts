@@ -67,8 +67,8 @@ for (const store of testStores) {
       const ruAlerts = await context.alerts.forMovement(toRussia.id);
       const prohibited = ruAlerts.find((alert) => alert.type === 'goods.route_prohibited');
       assert.equal(prohibited?.severity, 'critical');
-      assert.equal(prohibited?.evidence['listId'], 'eu-chpl');
-      assert.equal(prohibited?.evidence['version'], 1);
+      const [hit] = prohibited?.evidence['hits'] as { itemIndex: number; listId: string; version: number; entry: string; prohibitedFor: string[] }[];
+      assert.deepEqual([hit?.itemIndex, hit?.listId, hit?.version, hit?.entry, hit?.prohibitedFor], [0, 'eu-chpl', 1, '854231', ['RU']]);
       assert.deepEqual(prohibited?.evidence['prohibitedFor'], ['RU']);
       const kgTypes = (await context.alerts.forMovement(toKyrgyzstan.id)).map((alert) => alert.type);
       assert.ok(kgTypes.includes('goods.controlled'));

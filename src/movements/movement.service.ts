@@ -43,7 +43,7 @@ export interface OfficeScope {
 export const ALL_OFFICES: OfficeScope = { offices: 'all' };
 
 /** The offices a declaration touches in any role: departure, transit, exit, destination. */
-export const officesTouched = (declaration: Declaration): string[] => [
+export const officesTouched = (declaration: Pick<Declaration, 'officeOfDeparture' | 'officesOfTransit' | 'officesOfExit' | 'officeOfDestination'>): string[] => [
   declaration.officeOfDeparture,
   ...declaration.officesOfTransit,
   ...declaration.officesOfExit,

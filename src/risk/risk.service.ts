@@ -1,4 +1,5 @@
 import type { Alert } from '../alerts/alert.js';
+import type { QueuePlacement } from '../alerts/alert.repository.js';
 import type { AlertService } from '../alerts/alert.service.js';
 import type { Db } from '../db/db.js';
 import type { Declaration } from '../movements/declaration.js';
@@ -17,10 +18,28 @@ export interface RulesVersion {
 /** Movements recomputed per statement: keeps the bound parameters far below SQLite's and PostgreSQL's limits. */
 const RECOMPUTE_CHUNK = 200;
 
-const SEVERITY_RANK_SQL = "CASE severity WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END";
-
 /** The route key the queue filters on: departure office and the country the goods are headed for. */
 export const corridorKey = (officeOfDeparture: string, destinationOffice: string): string => `${officeOfDeparture}>${destinationOffice.slice(0, 2)}`;
+
+const queueColumnsOf = (declaration: Pick<Declaration, 'officeOfDeparture' | 'officesOfTransit' | 'officesOfExit' | 'officeOfDestination'>): Omit<QueuePlacement, 'risk'> => ({
+  offices: `,${[...new Set(officesTouched(declaration))].join(',')},`,
+  corridor: corridorKey(declaration.officeOfDeparture, declaration.officeOfDestination),
+});
+
+type ScoredAlert = Pick<Alert, 'id' | 'type' | 'severity' | 'title' | 'findingCount'>;
+
+interface StoredAlertRow {
+  movement_id: string;
+  id: string;
+  type: string;
+  severity: Alert['severity'];
+  title: string;
+  status: Alert['status'];
+  finding_count: number;
+  risk: number;
+  offices: string;
+  corridor: string | null;
+}
 
 /**
  * A movement's risk, recomputed inside every transaction that raises or closes one of its alerts, so the
@@ -32,12 +51,16 @@ export class RiskService {
 
   constructor(private readonly deps: { db: Db; clock: Clock }) {}
 
-  /** Follows the alert service: recomputes the risk of every movement whose alerts were raised or closed. */
+  /**
+   * Follows the alert service: rescores the movements of raised alerts before the new ones are written
+   * (so they are written once, already placed in the queue), and of alerts whose status changed.
+   */
   follow(alerts: AlertService): void {
-    alerts.onRaised(async (tx, outcomes) => {
+    alerts.placeWith(async (tx, outcomes, declarations) => {
       const movementIds = new Set<string>();
       for (const { alert } of outcomes) if (alert.movementId) movementIds.add(alert.movementId);
-      await this.recomputeMany(tx, [...movementIds]);
+      const unwritten = outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.alert);
+      return (await this.rescore(tx, [...movementIds], unwritten, declarations)).placements;
     });
     alerts.onStatusChanged(async (tx, movementIds) => {
       await this.recomputeMany(tx, movementIds);
@@ -75,40 +98,44 @@ export class RiskService {
     return (await this.recomputeMany(tx, [movementId])).get(movementId)!;
   }
 
-  /**
-   * Recomputes many movements in a few statements per chunk rather than a few per movement: a batch of
-   * declarations may raise alerts on thousands of movements in one transaction. Each alert row also gets
-   * the queue columns (offices, corridor) of its movement, so the queue filters without a join.
-   */
   async recomputeMany(tx: Db, movementIds: readonly string[]): Promise<Map<string, RiskAssessment>> {
+    return (await this.rescore(tx, movementIds, [], new Map())).assessments;
+  }
+
+  /**
+   * Scores movements from their open alerts, stored and `unwritten` (raised in this transaction, not yet
+   * inserted), in a few statements per chunk rather than a few per movement: a batch of declarations may
+   * raise alerts on thousands of movements in one transaction. Stored alert rows get the new risk only
+   * where it changed; the placements say where the unwritten ones go in the queue (the risk, and the
+   * offices and corridor of their movement, so the queue filters without a join).
+   */
+  private async rescore(
+    tx: Db,
+    movementIds: readonly string[],
+    unwritten: readonly Alert[],
+    declarations: ReadonlyMap<string, Declaration>,
+  ): Promise<{ assessments: Map<string, RiskAssessment>; placements: Map<string, QueuePlacement> }> {
     const { version, rules } = await this.rules(tx);
     const now = this.deps.clock.now().toISOString();
     const assessments = new Map<string, RiskAssessment>();
+    const placements = new Map<string, QueuePlacement>();
+    const unwrittenOf = groupBy(unwritten, (alert) => alert.movementId ?? '');
     for (let start = 0; start < movementIds.length; start += RECOMPUTE_CHUNK) {
       const chunk = movementIds.slice(start, start + RECOMPUTE_CHUNK);
       const marks = chunk.map(() => '?').join(', ');
-      const open = await tx.all<Pick<Alert, 'id' | 'type' | 'severity' | 'title'> & { movement_id: string }>(
-        `SELECT movement_id, id, type, severity, title FROM alerts WHERE movement_id IN (${marks}) AND status <> 'closed'`,
-        chunk,
-      );
-      const openOf = new Map<string, (typeof open)[number][]>();
-      for (const alert of open) {
-        const alerts = openOf.get(alert.movement_id);
-        if (alerts) alerts.push(alert);
-        else openOf.set(alert.movement_id, [alert]);
-      }
-      const declarations = await tx.all<{ id: string; declaration_json: string }>(`SELECT id, declaration_json FROM movements WHERE id IN (${marks})`, chunk);
-      const queueColumns = new Map(
-        declarations.map((row) => {
-          const declaration = JSON.parse(row.declaration_json) as Declaration;
-          return [
-            row.id,
-            { offices: `,${[...new Set(officesTouched(declaration))].join(',')},`, corridor: corridorKey(declaration.officeOfDeparture, declaration.officeOfDestination) },
-          ];
-        }),
+      const storedOf = groupBy(
+        await tx.all<StoredAlertRow>(
+          `SELECT movement_id, id, type, severity, title, status, finding_count, risk, offices, corridor FROM alerts WHERE movement_id IN (${marks})`,
+          chunk,
+        ),
+        (row) => row.movement_id,
       );
       for (const movementId of chunk) {
-        assessments.set(movementId, assessRisk(openOf.get(movementId) ?? [], rules, version));
+        const open: ScoredAlert[] = (storedOf.get(movementId) ?? [])
+          .filter((row) => row.status !== 'closed')
+          .map((row) => ({ id: row.id, type: row.type, severity: row.severity, title: row.title, findingCount: Number(row.finding_count) }));
+        open.push(...(unwrittenOf.get(movementId) ?? []));
+        assessments.set(movementId, assessRisk(open, rules, version));
       }
       await tx.run(
         `INSERT INTO movement_risk (movement_id, score, outcome, rules_version, breakdown, updated_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
@@ -119,21 +146,66 @@ export class RiskService {
           return [movementId, assessment.score, assessment.outcome, version, JSON.stringify(assessment.factors), now];
         }),
       );
-      const known = chunk.filter((movementId) => queueColumns.has(movementId));
-      if (known.length === 0) continue;
-      // A join on the chunk's values finds each alert's movement through the movement index; a CASE over the
-      // chunk would compare every alert row with every movement of the chunk. PostgreSQL types an untyped
-      // parameter in VALUES as text, and the risk column needs a number.
-      await tx.run(
-        `UPDATE alerts SET risk = v.column2, offices = v.column3, corridor = v.column4, severity_rank = ${SEVERITY_RANK_SQL}
-         FROM (VALUES ${known.map(() => '(?, CAST(? AS REAL), ?, ?)').join(', ')}) AS v WHERE alerts.movement_id = v.column1`,
-        known.flatMap((movementId) => {
-          const columns = queueColumns.get(movementId)!;
-          return [movementId, assessments.get(movementId)!.score, columns.offices, columns.corridor];
+      const rescored = chunk.filter((movementId) => storedOf.get(movementId)?.some((row) => Number(row.risk) !== assessments.get(movementId)!.score));
+      if (rescored.length > 0) {
+        // A join on the chunk's values finds each alert's movement through the movement index; a CASE over the
+        // chunk would compare every alert row with every movement of the chunk. PostgreSQL types an untyped
+        // parameter in VALUES as text, and the risk column needs a number.
+        await tx.run(
+          `UPDATE alerts SET risk = v.column2 FROM (VALUES ${rescored.map(() => '(?, CAST(? AS REAL))').join(', ')}) AS v
+           WHERE alerts.movement_id = v.column1 AND alerts.risk <> v.column2`,
+          rescored.flatMap((movementId) => [movementId, assessments.get(movementId)!.score]),
+        );
+      }
+      const toPlace = chunk.filter((movementId) => unwrittenOf.has(movementId));
+      for (const [movementId, columns] of await this.queueColumns(tx, toPlace, storedOf, declarations)) {
+        placements.set(movementId, { risk: assessments.get(movementId)!.score, ...columns });
+      }
+    }
+    return { assessments, placements };
+  }
+
+  /**
+   * The offices and corridor of movements, as their stored alerts already carry them (a declaration never
+   * changes), else from the declaration the caller holds or the stored one. A movement that is not stored
+   * has none.
+   */
+  private async queueColumns(
+    tx: Db,
+    movementIds: readonly string[],
+    storedOf: ReadonlyMap<string, readonly StoredAlertRow[]>,
+    declarations: ReadonlyMap<string, Declaration>,
+  ): Promise<Map<string, Omit<QueuePlacement, 'risk'>>> {
+    const columns = new Map<string, Omit<QueuePlacement, 'risk'>>();
+    const unplaced: string[] = [];
+    for (const movementId of movementIds) {
+      const placed = storedOf.get(movementId)?.find((row) => row.corridor !== null);
+      const declaration = declarations.get(movementId);
+      if (placed) columns.set(movementId, { offices: placed.offices, corridor: placed.corridor! });
+      else if (declaration) columns.set(movementId, queueColumnsOf(declaration));
+      else unplaced.push(movementId);
+    }
+    if (unplaced.length === 0) return columns;
+    // Only the two lists of offices are read out of each stored declaration, not the whole of it.
+    // PostgreSQL stores the declaration as text, so it casts it first.
+    const json = tx.dialect === 'postgres' ? 'declaration_json::json' : 'declaration_json';
+    const rows = await tx.all<{ id: string; office_of_departure: string; office_of_destination: string; offices_of_transit: string; offices_of_exit: string }>(
+      `SELECT id, office_of_departure, office_of_destination, ${json} ->> 'officesOfTransit' AS offices_of_transit, ${json} ->> 'officesOfExit' AS offices_of_exit
+       FROM movements WHERE id IN (${unplaced.map(() => '?').join(', ')})`,
+      unplaced,
+    );
+    for (const row of rows) {
+      columns.set(
+        row.id,
+        queueColumnsOf({
+          officeOfDeparture: row.office_of_departure,
+          officesOfTransit: JSON.parse(row.offices_of_transit) as string[],
+          officesOfExit: JSON.parse(row.offices_of_exit) as string[],
+          officeOfDestination: row.office_of_destination,
         }),
       );
     }
-    return assessments;
+    return columns;
   }
 
   /** The stored assessment, or proceed with no factors for a movement nothing was found on. */
@@ -146,3 +218,13 @@ export class RiskService {
     return { score: Number(row.score), outcome: row.outcome, rulesVersion: Number(row.rules_version), factors: JSON.parse(row.breakdown) as RiskAssessment['factors'], updatedAt: row.updated_at };
   }
 }
+
+const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
+};

@@ -55,7 +55,7 @@ export interface RiskContribution {
   title: string;
   weight: number;
   severityFactor: number;
-  /** This alert's own points (weight × severity factor). */
+  /** This alert's own points (weight × severity factor, combined over the findings it gathers). */
   points: number;
   /** Its share of the combined score, so the contributions add up to the score. */
   contribution: number;
@@ -70,11 +70,15 @@ export interface RiskAssessment {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-export const assessRisk = (alerts: readonly Pick<Alert, 'id' | 'type' | 'severity' | 'title'>[], rules: RiskRules, rulesVersion: number): RiskAssessment => {
+export const assessRisk = (alerts: readonly Pick<Alert, 'id' | 'type' | 'severity' | 'title' | 'findingCount'>[], rules: RiskRules, rulesVersion: number): RiskAssessment => {
   const scored = alerts.map((alert) => {
     const weight = rules.weights[alert.type] ?? rules.defaultWeight;
     const severityFactor = rules.severityFactors[alert.severity];
-    return { alert, weight, severityFactor, points: weight * severityFactor };
+    // An alert gathering several findings scores what as many alerts of one finding each would together:
+    // each further finding adds its points to what the ones before left unexplained.
+    let points = 0;
+    for (let finding = 0; finding < alert.findingCount; finding++) points += weight * severityFactor * (1 - points / 100);
+    return { alert, weight, severityFactor, points };
   });
   const score = 100 * (1 - scored.reduce((remaining, { points }) => remaining * (1 - points / 100), 1));
   const totalPoints = scored.reduce((sum, { points }) => sum + points, 0);

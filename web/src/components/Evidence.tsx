@@ -9,6 +9,9 @@ const show = (value: unknown): string => {
 
 const readable = (key: string): string => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_.]/g, ' ');
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A list of records (the hits a goods alert names, one per item and list entry) reads as a list of evidence. */
 export const Evidence = ({ evidence, skip = [] }: { evidence: Record<string, unknown>; skip?: readonly string[] }) => (
   <dl className="evidence">
     {Object.entries(evidence)
@@ -16,7 +19,19 @@ export const Evidence = ({ evidence, skip = [] }: { evidence: Record<string, unk
       .map(([key, value]) => (
         <div key={key}>
           <dt>{readable(key)}</dt>
-          <dd>{show(value)}</dd>
+          <dd>
+            {Array.isArray(value) && value.length > 0 && value.every(isRecord) ? (
+              <ol>
+                {value.map((record, index) => (
+                  <li key={index}>
+                    <Evidence evidence={record} />
+                  </li>
+                ))}
+              </ol>
+            ) : (
+              show(value)
+            )}
+          </dd>
         </div>
       ))}
   </dl>

@@ -49,6 +49,13 @@ const OUTCOMES = ['release', 'inspect', 'hold', 'seize', 'refer', 'false_positiv
 
 const fmt = (iso: string | null | undefined): string => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
 
+/** Goods alerts about one item: its own hints, and the movement's list alerts naming it among theirs. */
+const itemAlerts = (alerts: readonly Alert[], index: number): Alert[] =>
+  alerts.filter((alert) => {
+    const named = alert.evidence['itemIndexes'];
+    return alert.source === 'goods' && (alert.itemIndex === index || (Array.isArray(named) && named.includes(index)));
+  });
+
 const partyAlerts = (alerts: readonly Alert[], role: string, party: Party): Alert[] =>
   alerts.filter(
     (alert) =>
@@ -148,10 +155,10 @@ const Goods = ({ declaration, movementId, alerts }: { declaration: Declaration; 
           </thead>
           <tbody>
             {declaration.goodsItems.map((item, index) => {
-              const itemAlerts = alerts.filter((alert) => alert.source === 'goods' && alert.itemIndex === index);
+              const flagged = itemAlerts(alerts, index);
               const check = byItem.get(index);
               return (
-                <tr key={index} className={itemAlerts.length > 0 ? 'row-flag' : undefined}>
+                <tr key={index} className={flagged.length > 0 ? 'row-flag' : undefined}>
                   <td>{index + 1}</td>
                   <td><code>{item.hsCode}</code></td>
                   <td>{item.description}</td>
@@ -165,7 +172,7 @@ const Goods = ({ declaration, movementId, alerts }: { declaration: Declaration; 
                         {hit.prohibitedFor.length > 0 && <span className="badge badge-critical"> {t.movement.prohibitedFor} {hit.prohibitedFor.join(', ')}</span>}
                       </p>
                     ))}
-                    {itemAlerts.filter((alert) => alert.type !== 'goods.misdeclared').map((alert) => (
+                    {flagged.filter((alert) => alert.type !== 'goods.misdeclared').map((alert) => (
                       <p key={alert.id}><SeverityBadge severity={alert.severity} /> {alert.title}</p>
                     ))}
                   </td>
@@ -186,7 +193,7 @@ const Goods = ({ declaration, movementId, alerts }: { declaration: Declaration; 
                       </div>
                     ))}
                     {(check?.hints ?? []).length === 0 &&
-                      itemAlerts.filter((alert) => alert.type === 'goods.misdeclared').map((alert) => <p key={alert.id}>{alert.title}</p>)}
+                      flagged.filter((alert) => alert.type === 'goods.misdeclared').map((alert) => <p key={alert.id}>{alert.title}</p>)}
                   </td>
                 </tr>
               );
