@@ -11,7 +11,7 @@ import { initialState, observeMessage, prepareMovement } from '../src/tracking/d
 import { loadGeography } from '../src/tracking/geo.js';
 import { itineraryOf, type TelemetryMessage } from '../src/tracking/movement-context.js';
 import { defaultThresholds } from '../src/tracking/thresholds.js';
-import { TelemetryStore } from '../src/tracking/telemetry-store.js';
+import { serialRunner, TelemetryStore } from '../src/tracking/telemetry-store.js';
 import { percentile, report, seededRandom, timeWithCpu, withTempDir } from './support.js';
 
 const MOVEMENTS = Number(process.env.BENCH_TRACKING_MOVEMENTS ?? 10_000);
@@ -202,12 +202,7 @@ export const run = async (): Promise<void> => {
     const db = openSqlite({ file: path.join(dir, 'raw.db') });
     await migrate(db);
     const receivedAt = new Date().toISOString();
-    let queue: Promise<unknown> = Promise.resolve();
-    const telemetry = new TelemetryStore(db, (work) => {
-      const next = queue.then(work, work);
-      queue = next.catch(() => undefined);
-      return next;
-    });
+    const telemetry = new TelemetryStore(db, serialRunner());
     await telemetry.start();
     // The same rows committed CLIENTS batches at a time, as group commit does with CLIENTS gateways, and
     // folded into device order as ingestion does.

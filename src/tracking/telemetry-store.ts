@@ -4,6 +4,16 @@ import { FIRST_KEY, type MessageKeyPosition, type RecentSlot, type StoredMessage
 /** Runs storage work one piece at a time, in turn with the caller's own transactions. */
 export type SerialRunner = <T>(work: () => Promise<T>) => Promise<T>;
 
+/** A runner that starts each piece of work once the previous one has settled, whether it failed or not. */
+export const serialRunner = (): SerialRunner => {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+};
+
 export interface TelemetryStoreOptions {
   /** Messages the receiving recent table holds before it is folded into the device-ordered table. */
   foldAfterMessages?: number;

@@ -24,7 +24,7 @@ import { itineraryOf, type MovementContext, type TelemetryMessage } from './move
 import { thinTrack } from './thin.js';
 import { defaultThresholds, type Severity, type TrackingThresholds } from './thresholds.js';
 import { messageKey, type StoredMessage, TrackingRepository } from './tracking.repository.js';
-import { TelemetryStore, type TelemetryStoreOptions } from './telemetry-store.js';
+import { serialRunner, TelemetryStore, type TelemetryStoreOptions } from './telemetry-store.js';
 import { formatInstant, parseTelemetryMessage } from './telemetry.js';
 
 export interface TelemetryRecord {
@@ -114,8 +114,8 @@ export class TrackingService {
   private readonly watched = new Map<string, Watched>();
   private readonly deviceToMovement = new Map<string, string>();
   private readonly lastPublished = new Map<string, number>();
-  /** Ingestion groups and ticks run one after another so detector state sees messages in commit order. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Ingestion groups, folds and ticks run one after another so detector state sees messages in commit order. */
+  private readonly serially = serialRunner();
   private readonly pending: PendingBatch[] = [];
   private flushing = false;
   private readonly store: TelemetryStore;
@@ -127,7 +127,7 @@ export class TrackingService {
     this.skewMs = (options.maxClockSkewSeconds ?? skewFromEnvironment()) * 1000;
     this.preReleaseMs = (options.preReleaseMinutes ?? 720) * MINUTE;
     this.throttleMs = (options.positionThrottleSeconds ?? 30) * 1000;
-    this.store = new TelemetryStore(deps.db, (work) => this.serially(work), options);
+    this.store = new TelemetryStore(deps.db, this.serially, options);
   }
 
   /** Rebuilds bindings and detector state of every active movement from the store. */
@@ -252,12 +252,6 @@ export class TrackingService {
 
   private async raise(tx: Db, findings: readonly TrackFinding[]): Promise<void> {
     if (findings.length > 0) await this.deps.alerts.raise(tx, findings.map((finding) => this.toAlert(finding)));
-  }
-
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   /**
@@ -395,7 +389,7 @@ export class TrackingService {
   /** Lets work under way finish; a fold cut short is completed by the next start. */
   async stop(): Promise<void> {
     await this.store.stop();
-    await this.queue;
+    await this.serially(async () => undefined);
   }
 
   private async rebuild(movementId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Db } from '../../src/db/db.js';
-import { type SerialRunner, TelemetryStore } from '../../src/tracking/telemetry-store.js';
+import { serialRunner, TelemetryStore } from '../../src/tracking/telemetry-store.js';
 import { FIRST_KEY, type StoredMessage, TrackingRepository } from '../../src/tracking/tracking.repository.js';
 import { testStores } from '../support/stores.js';
 
@@ -17,15 +17,6 @@ const message = (deviceId: string, n: number, movementId: string | null = null):
   movementId,
   receivedAt: '2026-11-25T12:00:00.000Z',
 });
-
-const serialRunner = (): SerialRunner => {
-  let queue: Promise<unknown> = Promise.resolve();
-  return (work) => {
-    const next = queue.then(work, work);
-    queue = next.catch(() => undefined);
-    return next;
-  };
-};
 
 const count = async (db: Db, table: string) => Number((await db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n);
 
