@@ -193,10 +193,10 @@ const declareAndDrain = async (labelled: readonly Labelled[]) => {
       });
       if (checked !== DECLARATIONS) throw new Error(`the drain checked ${checked} of ${DECLARATIONS} stored movements`);
       const stored = await db.get<{ checks: number; unitValues: number; risks: number; queued: number }>(
-        `SELECT (SELECT COUNT(*) FROM goods_checks) AS checks, (SELECT COUNT(*) FROM goods_unit_values) AS "unitValues",
+        `SELECT (SELECT COUNT(*) FROM goods_movement_checks) AS checks, (SELECT COUNT(*) FROM goods_unit_value_chunks) AS "unitValues",
            (SELECT COUNT(*) FROM movement_risk) AS risks, (SELECT COUNT(*) FROM goods_queue) AS queued`,
       );
-      report('  stored', { itemResults: Number(stored?.checks), unitValues: Number(stored?.unitValues), movementRisks: Number(stored?.risks), stillQueued: Number(stored?.queued) });
+      report('  stored', { movementResults: Number(stored?.checks), unitValueRows: Number(stored?.unitValues), movementRisks: Number(stored?.risks), stillQueued: Number(stored?.queued) });
       const alerts = await db.all<{ type: string; severity: string; count: number }>(
         "SELECT type, severity, COUNT(*) AS count FROM alerts WHERE source = 'goods' GROUP BY type, severity ORDER BY type, severity",
       );

@@ -1,8 +1,12 @@
 import type { Db } from './db.js';
-import { migrations } from './migrations/index.js';
+import { migrations as released } from './migrations/index.js';
+import type { Migration } from './migrations/migration.js';
 
-/** Forward-only: applies, in order, every migration the store has not recorded yet. */
-export const migrate = async (db: Db): Promise<string[]> => {
+/**
+ * Forward-only: applies, in order, every migration the store has not recorded yet. Tests of a migration
+ * pass the ones before it, to hold rows in the shape it converts.
+ */
+export const migrate = async (db: Db, migrations: readonly Migration[] = released): Promise<string[]> => {
   await db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
   );

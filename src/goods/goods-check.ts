@@ -27,6 +27,15 @@ export interface ListHit {
   prohibitedFor: string[];
 }
 
+/**
+ * A hit as a stored check and an alert keep it: the list version and entry it came from. The list's name
+ * and the entry's reason and legal reference are that version's (versions never change), so they are read
+ * from it when shown instead of being written again with every item that hits the entry.
+ */
+export type StoredListHit = Omit<ListHit, 'list' | 'reason' | 'legalReference'>;
+
+export const storedHit = (hit: ListHit): StoredListHit => ({ listId: hit.listId, version: hit.version, entry: hit.entry, tier: hit.tier, prohibitedFor: hit.prohibitedFor });
+
 export interface GoodsHint {
   kind: 'misdeclared' | 'value_anomaly' | 'mass_inconsistent' | 'zero_value';
   message: string;
@@ -42,6 +51,8 @@ export interface ItemCheck {
   hits: ListHit[];
   hints: GoodsHint[];
 }
+
+export type StoredItemCheck = Omit<ItemCheck, 'hits'> & { hits: StoredListHit[] };
 
 /**
  * Unit values (value per kg) of stored items of one HS-6, on a log scale, because prices spread by

@@ -11,7 +11,22 @@ import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import { type Candidate, GoodsClassifier } from './classifier.js';
 import { CHPL_LIST_ID, type ControlEntry, type ControlListContent, diffEntries, type ListChange, loadChpl } from './control-list.js';
-import { type ActiveList, checkItem, consignmentMassHint, type DescriptionClassifier, MIN_COMPARABLES, type ItemCheck, type ListHit, listHits, robustStats, type RouteContext, type UnitValueStats } from './goods-check.js';
+import {
+  type ActiveList,
+  checkItem,
+  consignmentMassHint,
+  type DescriptionClassifier,
+  MIN_COMPARABLES,
+  type ItemCheck,
+  type ListHit,
+  listHits,
+  robustStats,
+  type RouteContext,
+  type StoredItemCheck,
+  type StoredListHit,
+  storedHit,
+  type UnitValueStats,
+} from './goods-check.js';
 import type { Nomenclature } from './nomenclature.js';
 
 /** 2: one alert per movement and list rule, naming every item and entry it found (ADR 0010). */
@@ -19,6 +34,11 @@ export const RULE_VERSION = '2';
 const VOCABULARY_FILE = fileURLToPath(new URL('./trade-vocabulary.yaml', import.meta.url));
 /** How many recent unit values per HS-6 the anomaly check compares against. */
 const STATS_WINDOW = 500;
+/**
+ * Significant digits a stored unit value keeps: the check compares logarithms against a spread of at least
+ * 35 % (MIN_LOG_SIGMA), so a millionth changes nothing, and full doubles would triple the text written.
+ */
+const STORED_VALUE_DIGITS = 6;
 /**
  * Movements checked and committed per transaction by the drain: a durable commit costs a sync of the
  * log, and the pages a batch touches (alert indexes, table tails) are written once per commit. A batch
@@ -88,6 +108,13 @@ const memoised = (classifier: GoodsClassifier): DescriptionClassifier => {
   };
 };
 
+/** The unit values one drain batch adds for a code in one currency, stored as one row (ADR 0011). */
+interface NewUnitValues {
+  hs6: string;
+  currency: string;
+  values: number[];
+}
+
 /** A list hit with the item it is on, as a movement's list alert names it. */
 interface ItemHit extends ListHit {
   itemIndex: number;
@@ -103,10 +130,13 @@ interface ItemHit extends ListHit {
 type ListRule = 'route' | 'controlled';
 const LIST_RULES: readonly ListRule[] = ['route', 'controlled'];
 
+/** A hit as a list alert's evidence names it: the item, and the list version and entry (ADR 0011). */
+type EvidenceHit = Pick<ItemHit, 'itemIndex' | 'hsCode' | 'description'> & StoredListHit;
+
 interface EarlierListAlert {
   dedupKey: string;
   closed: boolean;
-  evidence: { hits?: ItemHit[] };
+  evidence: { hits?: EvidenceHit[] };
 }
 
 const hitIdentity = (hit: Pick<ItemHit, 'itemIndex' | 'listId' | 'entry'>) => `${hit.itemIndex} ${hit.listId} ${hit.entry}`;
@@ -147,7 +177,11 @@ const listFinding = (movement: QueuedMovement, rule: ListRule, hits: readonly It
     severity: prohibited ? 'critical' : 'medium',
     score: prohibited ? 0.95 : 0.6,
     title: `${items.join('; ')}${prohibited ? `, prohibited for ${prohibitedFor.join(', ')} on this route` : ''}`,
-    evidence: { itemIndexes: [...byItem.keys()], ...(prohibited ? { prohibitedFor } : {}), hits },
+    evidence: {
+      itemIndexes: [...byItem.keys()],
+      ...(prohibited ? { prohibitedFor } : {}),
+      hits: hits.map((hit): EvidenceHit => ({ itemIndex: hit.itemIndex, hsCode: hit.hsCode, description: hit.description, ...storedHit(hit) })),
+    },
     findingCount: hits.length,
   };
 };
@@ -168,6 +202,8 @@ export class GoodsControlService {
    * barely moves with one more, and sorting on every item would dominate ingestion.
    */
   private readonly unitValues = new Map<string, { values: number[]; stats?: UnitValueStats; changedSince: number }>();
+  /** List versions stored checks name, by `listId@version`: a version never changes once imported. */
+  private readonly describedVersions = new Map<string, Promise<ActiveList | undefined>>();
 
   constructor(
     private readonly deps: { db: Db; clock: Clock; nomenclature: Nomenclature; offices: OfficeService; alerts: AlertService; referenceDir: string },
@@ -281,12 +317,7 @@ export class GoodsControlService {
     const key = `${hs6} ${currency}`;
     let window = this.unitValues.get(key);
     if (!window) {
-      const rows = await db.all<{ unit_value: number }>('SELECT unit_value FROM goods_unit_values WHERE hs6 = ? AND currency = ? ORDER BY movement_id DESC LIMIT ?', [
-        hs6,
-        currency,
-        STATS_WINDOW,
-      ]);
-      window = { values: rows.map((row) => Math.log(Number(row.unit_value))), changedSince: Number.POSITIVE_INFINITY };
+      window = { values: (await this.storedUnitValues(db, hs6, currency)).map(Math.log), changedSince: Number.POSITIVE_INFINITY };
       this.unitValues.set(key, window);
     }
     if (window.values.length === 0) return undefined;
@@ -295,6 +326,30 @@ export class GoodsControlService {
       window.changedSince = 0;
     }
     return window.stats;
+  }
+
+  /** The most recent stored unit values of a code in one currency, oldest first. */
+  private async storedUnitValues(db: Db, hs6: string, currency: string): Promise<number[]> {
+    const chunks: number[][] = [];
+    let count = 0;
+    let before = Number.MAX_SAFE_INTEGER;
+    // Most codes fill their window from a few chunks; a rare code has a chunk per drain step it appeared in.
+    let pageSize = 16;
+    while (count < STATS_WINDOW) {
+      const rows = await db.all<{ id: number; unit_values: string }>(
+        'SELECT id, unit_values FROM goods_unit_value_chunks WHERE hs6 = ? AND currency = ? AND id < ? ORDER BY id DESC LIMIT ?',
+        [hs6, currency, before, pageSize],
+      );
+      for (const row of rows) {
+        const values = JSON.parse(row.unit_values) as number[];
+        chunks.push(values);
+        count += values.length;
+        before = Number(row.id);
+      }
+      if (rows.length < pageSize) break;
+      pageSize = STATS_WINDOW;
+    }
+    return chunks.reverse().flat().slice(-STATS_WINDOW);
   }
 
   /** Lists imported by another process (the CLI) while this one runs: looked for at most every 5 s. */
@@ -318,9 +373,27 @@ export class GoodsControlService {
     return checks;
   }
 
+  /** A movement's stored item results, each hit with its list's name and its entry's reason and legal reference. */
   async forMovement(movementId: string): Promise<ItemCheck[]> {
-    const rows = await this.deps.db.all<{ result: string }>('SELECT result FROM goods_checks WHERE movement_id = ? ORDER BY item_index', [movementId]);
-    return rows.map((row) => JSON.parse(row.result) as ItemCheck);
+    const row = await this.deps.db.get<{ items: string }>('SELECT items FROM goods_movement_checks WHERE movement_id = ?', [movementId]);
+    if (!row) return [];
+    const checks = JSON.parse(row.items) as StoredItemCheck[];
+    return Promise.all(checks.map(async (check) => ({ ...check, hits: await Promise.all(check.hits.map((hit) => this.describe(hit))) })));
+  }
+
+  private async describe(hit: StoredListHit): Promise<ListHit> {
+    const key = `${hit.listId}@${hit.version}`;
+    let version = this.describedVersions.get(key);
+    if (!version) {
+      version = this.deps.db
+        .get<VersionRow>('SELECT * FROM control_list_versions WHERE list_id = ? AND version = ?', [hit.listId, hit.version])
+        .then((row) => (row ? { listId: row.list_id, name: row.name, version: Number(row.version), entries: JSON.parse(row.entries) as ControlEntry[] } : undefined));
+      this.describedVersions.set(key, version);
+    }
+    const list = await version;
+    const entry = list?.entries.find((candidate) => candidate.code === hit.entry && candidate.tier === hit.tier);
+    // Results stored before ADR 0011 carry their own texts, which the spread keeps.
+    return { list: list?.name ?? hit.listId, reason: entry?.reason ?? '', legalReference: entry?.legalReference ?? '', ...hit };
   }
 
   /**
@@ -346,9 +419,14 @@ export class GoodsControlService {
         try {
           await this.deps.db.transaction(async (tx) => {
             const classifier = memoised(this.classifier);
+            const unitValues = new Map<string, NewUnitValues>();
             // Written step by step: what a step writes is still in the page cache when its alerts are
             // rescored, and the heap holds one step's rows at a time, not the whole batch's.
-            for (let start = 0; start < batch.length; start += STATS_STEP) await this.checkStored(tx, batch.slice(start, start + STATS_STEP), classifier);
+            for (let start = 0; start < batch.length; start += STATS_STEP) await this.checkStored(tx, batch.slice(start, start + STATS_STEP), classifier, unitValues);
+            await tx.runMany(
+              'INSERT INTO goods_unit_value_chunks (hs6, currency, unit_values) VALUES (?, ?, ?)',
+              [...unitValues.values()].map((code) => [code.hs6, code.currency, JSON.stringify(code.values)]),
+            );
             await this.queue.complete(tx, ids);
           });
         } catch (error) {
@@ -362,36 +440,41 @@ export class GoodsControlService {
   }
 
   /** Checks one step of movements against the same statistics, stores the results, raises the findings. */
-  private async checkStored(tx: Db, stored: readonly QueuedMovement[], classifier: DescriptionClassifier): Promise<void> {
-    const checkRows: (string | number)[][] = [];
-    const valueRows: (string | number)[][] = [];
+  private async checkStored(tx: Db, stored: readonly QueuedMovement[], classifier: DescriptionClassifier, unitValues: Map<string, NewUnitValues>): Promise<void> {
+    const checkRows: string[][] = [];
     const findings: Finding[] = [];
     const fresh: { key: string; logValue: number }[] = [];
     // A movement checked before (a list changed since) gets its results replaced; its unit values are already counted.
     const marks = stored.map(() => '?').join(', ');
     const rechecked = new Set(
-      stored.length === 0 ? [] : (await tx.all<{ movement_id: string }>(`SELECT DISTINCT movement_id FROM goods_checks WHERE movement_id IN (${marks})`, stored.map((m) => m.id))).map((row) => row.movement_id),
+      stored.length === 0 ? [] : (await tx.all<{ movement_id: string }>(`SELECT movement_id FROM goods_movement_checks WHERE movement_id IN (${marks})`, stored.map((m) => m.id))).map((row) => row.movement_id),
     );
-    if (rechecked.size > 0) await tx.run(`DELETE FROM goods_checks WHERE movement_id IN (${[...rechecked].map(() => '?').join(', ')})`, [...rechecked]);
+    if (rechecked.size > 0) await tx.run(`DELETE FROM goods_movement_checks WHERE movement_id IN (${[...rechecked].map(() => '?').join(', ')})`, [...rechecked]);
     const earlierListAlerts = await this.listAlertsOf(tx, [...rechecked]);
     for (const movement of stored) {
       const route = this.routeOf(movement.declaration, movement.declaredAt.slice(0, 10));
       const listHitsOf: Record<ListRule, ItemHit[]> = { route: [], controlled: [] };
+      const itemChecks: StoredItemCheck[] = [];
       for (const [index, item] of movement.declaration.goodsItems.entries()) {
         const hs6 = item.hsCode.slice(0, 6);
         const stats = await this.statsFor(tx, hs6, item.value?.currency);
         const check = checkItem(item, index, { lists: this.active, route, classifier, stats });
-        checkRows.push([movement.id, index, check.hsCode, JSON.stringify(check), movement.declaredAt]);
+        itemChecks.push({ ...check, hits: check.hits.map(storedHit) });
         const mass = item.netMass ?? item.grossMass;
         if (item.value && item.value.amount > 0 && mass > 0 && !rechecked.has(movement.id)) {
-          valueRows.push([hs6, movement.id, index, item.value.amount / mass, item.value.currency]);
-          fresh.push({ key: `${hs6} ${item.value.currency}`, logValue: Math.log(item.value.amount / mass) });
+          const unitValue = item.value.amount / mass;
+          const key = `${hs6} ${item.value.currency}`;
+          let code = unitValues.get(key);
+          if (!code) unitValues.set(key, (code = { hs6, currency: item.value.currency, values: [] }));
+          code.values.push(Number(unitValue.toPrecision(STORED_VALUE_DIGITS)));
+          fresh.push({ key, logValue: Math.log(unitValue) });
         }
         for (const hit of check.hits) {
           listHitsOf[hit.prohibitedFor.length > 0 ? 'route' : 'controlled'].push({ itemIndex: index, hsCode: check.hsCode, description: item.description, ...hit });
         }
         this.hintFindings(movement, item, check, findings);
       }
+      checkRows.push([movement.id, JSON.stringify(itemChecks), movement.declaredAt]);
       for (const rule of LIST_RULES) {
         const hits = listHitsOf[rule];
         if (hits.length > 0) findings.push(listFinding(movement, rule, hits, earlierListAlerts.get(movement.id) ?? []));
@@ -413,12 +496,7 @@ export class GoodsControlService {
         });
       }
     }
-    if (checkRows.length > 0) {
-      await tx.runMany('INSERT INTO goods_checks (movement_id, item_index, hs_code, result, checked_at) VALUES (?, ?, ?, ?, ?)', checkRows);
-    }
-    if (valueRows.length > 0) {
-      await tx.runMany('INSERT INTO goods_unit_values (hs6, movement_id, item_index, unit_value, currency) VALUES (?, ?, ?, ?, ?)', valueRows);
-    }
+    await tx.runMany('INSERT INTO goods_movement_checks (movement_id, items, checked_at) VALUES (?, ?, ?)', checkRows);
     await this.deps.alerts.raise(tx, findings, new Map(stored.map((movement) => [movement.id, movement.declaration])));
     for (const { key, logValue } of fresh) {
       const window = this.unitValues.get(key);
@@ -439,7 +517,7 @@ export class GoodsControlService {
       movementIds,
     );
     for (const row of rows) {
-      const alert = { dedupKey: row.dedup_key, closed: row.status === 'closed', evidence: JSON.parse(row.evidence) as { hits?: ItemHit[] } };
+      const alert = { dedupKey: row.dedup_key, closed: row.status === 'closed', evidence: JSON.parse(row.evidence) as EarlierListAlert['evidence'] };
       const alerts = earlier.get(row.movement_id);
       if (alerts) alerts.push(alert);
       else earlier.set(row.movement_id, [alert]);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Db } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
+import type { Migration } from '../../src/db/migrations/migration.js';
 import { openPostgres } from '../../src/db/postgres.js';
 import { openSqlite } from '../../src/db/sqlite.js';
 
@@ -33,8 +34,8 @@ const postgresUnreachable = (): Promise<string | null> => {
 
 export interface TestStore {
   name: 'sqlite' | 'postgres';
-  /** A fresh, migrated, empty store. */
-  open(): Promise<Db>;
+  /** A fresh, empty store, migrated to the latest schema or through the migrations given. */
+  open(migrations?: readonly Migration[]): Promise<Db>;
   /** Why this store is skipped here, or false when it runs. */
   skip(): Promise<string | false>;
 }
@@ -42,9 +43,9 @@ export interface TestStore {
 const sqliteStore: TestStore = {
   name: 'sqlite',
   skip: async () => false,
-  open: async () => {
+  open: async (migrations) => {
     const db = openSqlite({ file: ':memory:' });
-    await migrate(db);
+    await migrate(db, migrations);
     return db;
   },
 };
@@ -58,7 +59,7 @@ const postgresStore: TestStore = {
     if (postgresRequired) throw new Error(`PostgreSQL is required (CARAVAN_REQUIRE_POSTGRES=1) but ${postgresUrl} is unreachable: ${reason}`);
     return `PostgreSQL unreachable at ${postgresUrl}: ${reason}`;
   },
-  open: async () => {
+  open: async (migrations) => {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: postgresUrl });
     await admin.connect();
@@ -67,7 +68,7 @@ const postgresStore: TestStore = {
     const url = new URL(postgresUrl);
     url.searchParams.set('options', `-c search_path=${schema}`);
     const db = openPostgres(url.toString(), 4);
-    await migrate(db);
+    await migrate(db, migrations);
     const close = db.close.bind(db);
     return Object.assign(db, {
       close: async () => {

@@ -13,6 +13,7 @@ import { migration as openAlertsQueue } from './0011-open-alerts-queue.js';
 import { migration as telemetryMovementIndex } from './0012-telemetry-movement-index.js';
 import { migration as telemetryRecent } from './0013-telemetry-recent.js';
 import { migration as alertFindingCount } from './0014-alert-finding-count.js';
+import { migration as goodsResultsPerMovement } from './0015-goods-results-per-movement.js';
 
 /** In application order. A migration, once released, is never edited: add a new file instead. */
-export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit, alerts, riskCases, partyScreening, caseAttachments, goodsQueue, openAlertsQueue, telemetryMovementIndex, telemetryRecent, alertFindingCount];
+export const migrations: Migration[] = [movements, screening, goods, tracking, usersAudit, alerts, riskCases, partyScreening, caseAttachments, goodsQueue, openAlertsQueue, telemetryMovementIndex, telemetryRecent, alertFindingCount, goodsResultsPerMovement];
