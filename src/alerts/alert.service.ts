@@ -19,7 +19,10 @@ export type AlertListener = (tx: Db, outcomes: readonly RaiseOutcome[]) => Promi
  * Where the movements of raised alerts now sit in the queue, told before the new alerts are written; the
  * declarations are those the raising caller already holds.
  */
-export type QueuePlacer = (tx: Db, outcomes: readonly RaiseOutcome[], declarations: ReadonlyMap<string, Declaration>) => Promise<ReadonlyMap<string, QueuePlacement>>;
+/** The parts of a declaration that place its movement's alerts in the queue. */
+export type DeclaredOffices = Pick<Declaration, 'officeOfDeparture' | 'officesOfTransit' | 'officesOfExit' | 'officeOfDestination'>;
+
+export type QueuePlacer = (tx: Db, outcomes: readonly RaiseOutcome[], declarations: ReadonlyMap<string, DeclaredOffices>) => Promise<ReadonlyMap<string, QueuePlacement>>;
 export type StatusListener = (tx: Db, movementIds: readonly string[]) => Promise<void>;
 
 /**
@@ -98,7 +101,7 @@ export class AlertService {
    * caller holding the movements' declarations passes them by movement id, so placing the alerts in the
    * queue does not read them from the store again.
    */
-  async raise(tx: Db, findings: readonly Finding[], declarations: ReadonlyMap<string, Declaration> = new Map()): Promise<RaiseOutcome[]> {
+  async raise(tx: Db, findings: readonly Finding[], declarations: ReadonlyMap<string, DeclaredOffices> = new Map()): Promise<RaiseOutcome[]> {
     if (findings.length === 0) return [];
     const repository = new AlertRepository(tx);
     const existing = await repository.findByDedupKeys([...new Set(findings.map((finding) => finding.dedupKey))]);

@@ -215,7 +215,7 @@ export const CONSIGNMENT_MASS_TOLERANCE = 0.02;
  * The items' gross masses against the consignment's declared gross mass: a gap beyond the tolerance (and
  * at least 1 kg) means goods on the lorry that no item declares, or items that are not on it.
  */
-export const consignmentMassHint = (declaration: Declaration): GoodsHint | null => {
+export const consignmentMassHint = (declaration: Pick<Declaration, 'grossMass' | 'goodsItems'>): GoodsHint | null => {
   if (declaration.grossMass === undefined) return null;
   const items = declaration.goodsItems.reduce((sum, item) => sum + item.grossMass, 0);
   const gap = declaration.grossMass - items;

@@ -51,6 +51,9 @@ const DRAIN_BATCH = 5_000;
  */
 const STATS_STEP = 500;
 const LIST_CHECK_MS = 5_000;
+/** What the checks read of a queued declaration: its route, the consignment's mass and the goods. */
+const CHECKED_FIELDS = ['officeOfDeparture', 'officesOfTransit', 'officesOfExit', 'officeOfDestination', 'countriesOfRouting', 'grossMass', 'goodsItems'] as const;
+type CheckedMovement = QueuedMovement<(typeof CHECKED_FIELDS)[number]>;
 
 export interface ListVersionSummary {
   listId: string;
@@ -157,7 +160,7 @@ const listAlertKey = (movementId: string, rule: ListRule, hits: readonly ItemHit
   return `${base}:${episodeOf(latest.dedupKey) + 1}`;
 };
 
-const listFinding = (movement: QueuedMovement, rule: ListRule, hits: readonly ItemHit[], earlier: readonly EarlierListAlert[]): Finding => {
+const listFinding = (movement: CheckedMovement, rule: ListRule, hits: readonly ItemHit[], earlier: readonly EarlierListAlert[]): Finding => {
   const prohibited = rule === 'route';
   const byItem = new Map<number, ItemHit[]>();
   for (const hit of hits) byItem.set(hit.itemIndex, [...(byItem.get(hit.itemIndex) ?? []), hit]);
@@ -193,7 +196,7 @@ const listFinding = (movement: QueuedMovement, rule: ListRule, hits: readonly It
  */
 export class GoodsControlService {
   readonly classifier: GoodsClassifier;
-  private readonly queue: MovementQueue;
+  private readonly queue: MovementQueue<(typeof CHECKED_FIELDS)[number]>;
   private listsCheckedAt = Date.now();
   private active: ActiveList[] = [];
   /**
@@ -209,7 +212,7 @@ export class GoodsControlService {
     private readonly deps: { db: Db; clock: Clock; nomenclature: Nomenclature; offices: OfficeService; alerts: AlertService; referenceDir: string },
   ) {
     this.classifier = new GoodsClassifier(deps.nomenclature, VOCABULARY_FILE);
-    this.queue = new MovementQueue(deps.db, 'goods_queue');
+    this.queue = new MovementQueue(deps.db, 'goods_queue', CHECKED_FIELDS);
   }
 
   /** Loads the CHPL as the first version of its list when the store has none, then the lists in force. */
@@ -295,7 +298,7 @@ export class GoodsControlService {
   }
 
   /** Every country the movement touches or heads toward: routing, destination, and where its offices lead. */
-  routeOf(declaration: Declaration, date: string): RouteContext {
+  routeOf(declaration: Pick<Declaration, 'countriesOfRouting' | 'officeOfDestination' | 'officesOfExit' | 'officesOfTransit'>, date: string): RouteContext {
     const countries = new Set(declaration.countriesOfRouting);
     const officeCountries = (code: string) => {
       if (!this.deps.offices.exists(code)) return;
@@ -440,7 +443,7 @@ export class GoodsControlService {
   }
 
   /** Checks one step of movements against the same statistics, stores the results, raises the findings. */
-  private async checkStored(tx: Db, stored: readonly QueuedMovement[], classifier: DescriptionClassifier, unitValues: Map<string, NewUnitValues>): Promise<void> {
+  private async checkStored(tx: Db, stored: readonly CheckedMovement[], classifier: DescriptionClassifier, unitValues: Map<string, NewUnitValues>): Promise<void> {
     const checkRows: string[][] = [];
     const findings: Finding[] = [];
     const fresh: { key: string; logValue: number }[] = [];
@@ -526,7 +529,7 @@ export class GoodsControlService {
   }
 
   /** Appends what one checked item's hints raise; its list hits are raised per movement (`listFinding`). */
-  private hintFindings(movement: QueuedMovement, item: GoodsItem, check: ItemCheck, findings: Finding[]): void {
+  private hintFindings(movement: CheckedMovement, item: GoodsItem, check: ItemCheck, findings: Finding[]): void {
     const base = { source: 'goods' as const, ruleVersion: RULE_VERSION, movementId: movement.id, itemIndex: check.itemIndex, observedAt: movement.declaredAt };
     const label = `item ${check.itemIndex + 1} (${check.hsCode}, ${item.description.slice(0, 60)})`;
     for (const hint of check.hints) {

@@ -1,8 +1,7 @@
 import type { Alert } from '../alerts/alert.js';
 import type { QueuePlacement } from '../alerts/alert.repository.js';
-import type { AlertService } from '../alerts/alert.service.js';
+import type { AlertService, DeclaredOffices } from '../alerts/alert.service.js';
 import type { Db } from '../db/db.js';
-import type { Declaration } from '../movements/declaration.js';
 import { officesTouched } from '../movements/movement.service.js';
 import type { Clock } from '../shared/clock.js';
 import { validationError } from '../shared/errors.js';
@@ -21,7 +20,7 @@ const RECOMPUTE_CHUNK = 200;
 /** The route key the queue filters on: departure office and the country the goods are headed for. */
 export const corridorKey = (officeOfDeparture: string, destinationOffice: string): string => `${officeOfDeparture}>${destinationOffice.slice(0, 2)}`;
 
-const queueColumnsOf = (declaration: Pick<Declaration, 'officeOfDeparture' | 'officesOfTransit' | 'officesOfExit' | 'officeOfDestination'>): Omit<QueuePlacement, 'risk'> => ({
+const queueColumnsOf = (declaration: DeclaredOffices): Omit<QueuePlacement, 'risk'> => ({
   offices: `,${[...new Set(officesTouched(declaration))].join(',')},`,
   corridor: corridorKey(declaration.officeOfDeparture, declaration.officeOfDestination),
 });
@@ -113,7 +112,7 @@ export class RiskService {
     tx: Db,
     movementIds: readonly string[],
     unwritten: readonly Alert[],
-    declarations: ReadonlyMap<string, Declaration>,
+    declarations: ReadonlyMap<string, DeclaredOffices>,
   ): Promise<{ assessments: Map<string, RiskAssessment>; placements: Map<string, QueuePlacement> }> {
     const { version, rules } = await this.rules(tx);
     const now = this.deps.clock.now().toISOString();
@@ -174,7 +173,7 @@ export class RiskService {
     tx: Db,
     movementIds: readonly string[],
     storedOf: ReadonlyMap<string, readonly StoredAlertRow[]>,
-    declarations: ReadonlyMap<string, Declaration>,
+    declarations: ReadonlyMap<string, DeclaredOffices>,
   ): Promise<Map<string, Omit<QueuePlacement, 'risk'>>> {
     const columns = new Map<string, Omit<QueuePlacement, 'risk'>>();
     const unplaced: string[] = [];
