@@ -35,11 +35,6 @@ const VOCABULARY_FILE = fileURLToPath(new URL('./trade-vocabulary.yaml', import.
 /** How many recent unit values per HS-6 the anomaly check compares against. */
 const STATS_WINDOW = 500;
 /**
- * Significant digits a stored unit value keeps: the check compares logarithms against a spread of at least
- * 35 % (MIN_LOG_SIGMA), so a millionth changes nothing, and full doubles would triple the text written.
- */
-const STORED_VALUE_DIGITS = 6;
-/**
  * Movements checked and committed per transaction by the drain: a durable commit costs a sync of the
  * log, and the pages a batch touches (alert indexes, table tails) are written once per commit. A batch
  * holds the store's write lock for about a second at a few thousand movements a second.
@@ -315,15 +310,10 @@ export class GoodsControlService {
    * Statistics per HS-6 and currency: values are never converted (no rates are kept), so a RUB price is
    * only compared with RUB prices of the same goods.
    */
-  private async statsFor(db: Db, hs6: string, currency: string | undefined): Promise<UnitValueStats | undefined> {
+  private statsFor(hs6: string, currency: string | undefined): UnitValueStats | undefined {
     if (!currency) return undefined;
-    const key = `${hs6} ${currency}`;
-    let window = this.unitValues.get(key);
-    if (!window) {
-      window = { values: (await this.storedUnitValues(db, hs6, currency)).map(Math.log), changedSince: Number.POSITIVE_INFINITY };
-      this.unitValues.set(key, window);
-    }
-    if (window.values.length === 0) return undefined;
+    const window = this.unitValues.get(`${hs6} ${currency}`);
+    if (!window || window.values.length === 0) return undefined;
     if (!window.stats || window.changedSince > Math.max(1, window.values.length / 20) || window.values.length < 4 * MIN_COMPARABLES) {
       window.stats = robustStats(window.values);
       window.changedSince = 0;
@@ -331,12 +321,28 @@ export class GoodsControlService {
     return window.stats;
   }
 
+  /**
+   * Reads the windows of the items' codes this process has not met yet, so that checking the items needs no
+   * further wait on the store.
+   */
+  private async loadWindows(db: Db, items: readonly GoodsItem[]): Promise<void> {
+    for (const item of items) {
+      const currency = item.value?.currency;
+      if (!currency) continue;
+      const hs6 = item.hsCode.slice(0, 6);
+      const key = `${hs6} ${currency}`;
+      if (!this.unitValues.has(key)) {
+        this.unitValues.set(key, { values: (await this.storedUnitValues(db, hs6, currency)).map(Math.log), changedSince: Number.POSITIVE_INFINITY });
+      }
+    }
+  }
+
   /** The most recent stored unit values of a code in one currency, oldest first. */
   private async storedUnitValues(db: Db, hs6: string, currency: string): Promise<number[]> {
     const chunks: number[][] = [];
     let count = 0;
     let before = Number.MAX_SAFE_INTEGER;
-    // Most codes fill their window from a few chunks; a rare code has a chunk per drain step it appeared in.
+    // Most codes fill their window from a few rows; a rare code has a row per drain batch it appeared in.
     let pageSize = 16;
     while (count < STATS_WINDOW) {
       const rows = await db.all<{ id: number; unit_values: string }>(
@@ -368,9 +374,10 @@ export class GoodsControlService {
   /** Checks items for a route without storing anything (the `check` API and CLI). */
   async check(items: readonly GoodsItem[], route: RouteContext): Promise<ItemCheck[]> {
     await this.refreshLists();
+    await this.loadWindows(this.deps.db, items);
     const checks: ItemCheck[] = [];
     for (const [index, item] of items.entries()) {
-      const stats = await this.statsFor(this.deps.db, item.hsCode.slice(0, 6), item.value?.currency);
+      const stats = this.statsFor(item.hsCode.slice(0, 6), item.value?.currency);
       checks.push(checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats }));
     }
     return checks;
@@ -454,13 +461,14 @@ export class GoodsControlService {
     );
     if (rechecked.size > 0) await tx.run(`DELETE FROM goods_movement_checks WHERE movement_id IN (${[...rechecked].map(() => '?').join(', ')})`, [...rechecked]);
     const earlierListAlerts = await this.listAlertsOf(tx, [...rechecked]);
+    await this.loadWindows(tx, stored.flatMap((movement) => movement.declaration.goodsItems));
     for (const movement of stored) {
       const route = this.routeOf(movement.declaration, movement.declaredAt.slice(0, 10));
       const listHitsOf: Record<ListRule, ItemHit[]> = { route: [], controlled: [] };
       const itemChecks: StoredItemCheck[] = [];
       for (const [index, item] of movement.declaration.goodsItems.entries()) {
         const hs6 = item.hsCode.slice(0, 6);
-        const stats = await this.statsFor(tx, hs6, item.value?.currency);
+        const stats = this.statsFor(hs6, item.value?.currency);
         const check = checkItem(item, index, { lists: this.active, route, classifier, stats });
         itemChecks.push({ ...check, hits: check.hits.map(storedHit) });
         const mass = item.netMass ?? item.grossMass;
@@ -469,7 +477,7 @@ export class GoodsControlService {
           const key = `${hs6} ${item.value.currency}`;
           let code = unitValues.get(key);
           if (!code) unitValues.set(key, (code = { hs6, currency: item.value.currency, values: [] }));
-          code.values.push(Number(unitValue.toPrecision(STORED_VALUE_DIGITS)));
+          code.values.push(unitValue);
           fresh.push({ key, logValue: Math.log(unitValue) });
         }
         for (const hit of check.hits) {
