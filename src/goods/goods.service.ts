@@ -388,10 +388,10 @@ export class GoodsControlService {
     const row = await this.deps.db.get<{ items: string }>('SELECT items FROM goods_movement_checks WHERE movement_id = ?', [movementId]);
     if (!row) return [];
     const checks = JSON.parse(row.items) as StoredItemCheck[];
-    return Promise.all(checks.map(async (check) => ({ ...check, hits: await Promise.all(check.hits.map((hit) => this.describe(hit))) })));
+    return Promise.all(checks.map(async (check) => ({ ...check, hits: await Promise.all(check.hits.map((hit) => this.describeHit(hit))) })));
   }
 
-  private async describe(hit: StoredListHit): Promise<ListHit> {
+  private async describeHit(hit: StoredListHit): Promise<ListHit> {
     const key = `${hit.listId}@${hit.version}`;
     let version = this.describedVersions.get(key);
     if (!version) {
@@ -399,6 +399,8 @@ export class GoodsControlService {
         .get<VersionRow>('SELECT * FROM control_list_versions WHERE list_id = ? AND version = ?', [hit.listId, hit.version])
         .then((row) => (row ? { listId: row.list_id, name: row.name, version: Number(row.version), entries: JSON.parse(row.entries) as ControlEntry[] } : undefined));
       this.describedVersions.set(key, version);
+      // A failed read is not remembered: the next request for the movement's goods tries again.
+      version.catch(() => this.describedVersions.delete(key));
     }
     const list = await version;
     const entry = list?.entries.find((candidate) => candidate.code === hit.entry && candidate.tier === hit.tier);
