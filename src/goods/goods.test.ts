@@ -61,6 +61,17 @@ for (const store of testStores) {
       assert.equal(misdeclared?.itemIndex, 0);
     });
 
+    it('does not take everyday goods that share a word with controlled ones for misdeclared: wafers and chips', { skip }, async () => {
+      const route = { date: '2026-12-01', countries: ['KZ', 'RU'] };
+      const everyday: [string, string][] = [['190532', 'Chocolate wafers'], ['190532', 'Вафли шоколадные'], ['200520', 'Potato chips, salted'], ['200520', 'Чипсы картофельные']];
+      for (const [hsCode, description] of everyday) {
+        const [check] = await context.goods.check([{ itemNumber: 1, hsCode, description, grossMass: 500 }], route);
+        assert.deepEqual(check?.hints.filter((hint) => hint.kind === 'misdeclared'), [], `${description} under ${hsCode}`);
+      }
+      const [hidden] = await context.goods.check([{ itemNumber: 1, hsCode: '847989', description: 'Wafer processing equipment, used', grossMass: 900 }], route);
+      assert.ok(hidden?.hints.some((hint) => hint.kind === 'misdeclared' && hint.suggestedCodes?.some((code) => code.hs6.startsWith('8486'))), JSON.stringify(hidden));
+    });
+
     it('prohibits a CHPL item on a route to Russia and only marks it controlled on a route to Kyrgyzstan', { skip }, async () => {
       const toRussia = await declare('GOODS-RU-0002', { officesOfExit: ['KZ000135'], officeOfDestination: 'RU000905', countriesOfRouting: ['KZ', 'RU'] });
       const toKyrgyzstan = await declare('GOODS-KG-0001', {});
