@@ -121,6 +121,9 @@ describe('HTTP API', () => {
     const badQuery = await inject('/api/v1/movements?hs=85x&limit=9999');
     assert.deepEqual((badQuery.json() as { errors: { path: string }[] }).errors.map((error) => error.path), ['querystring/hs', 'querystring/limit']);
     assert.equal((await inject('/healthz')).statusCode, 200);
+    const noRoute = await inject('/api/v1/health?verbose=1');
+    assert.equal(noRoute.statusCode, 404);
+    assert.deepEqual([(noRoute.json() as { code: string }).code, (noRoute.json() as { detail: string }).detail], ['not_found', "There is no GET /api/v1/health: the API's routes are listed at /api/docs"]);
   });
 
   it('lists with filters and changes offices through the API', async () => {

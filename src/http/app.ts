@@ -9,6 +9,7 @@ import { registerScreeningRoutes } from '../screening/screening.routes.js';
 import type { AppContext } from '../main.js';
 import { registerMovementRoutes } from '../movements/movement.routes.js';
 import { registerOfficeRoutes } from '../offices/office.routes.js';
+import { DomainError } from '../shared/errors.js';
 import { registerTrackingRoutes } from '../tracking/tracking.routes.js';
 import { registerAuth, registerAuthRoutes } from './auth.js';
 import { registerBodyParsers } from './body-parsers.js';
@@ -54,7 +55,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
     return sendProblem(reply, body);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, toProblem(Object.assign(new Error('not found'), { statusCode: 404 }), request)),
+    sendProblem(reply, toProblem(new DomainError('not_found', `There is no ${request.method} ${request.url.split('?')[0]}: the API's routes are listed at /api/docs`), request)),
   );
 
   await app.register(swagger, {
