@@ -16,24 +16,20 @@ import {
   checkItem,
   consignmentMassHint,
   type DescriptionClassifier,
-  MIN_COMPARABLES,
   type ItemCheck,
   type ListHit,
   listHits,
-  robustStats,
   type RouteContext,
   type StoredItemCheck,
   type StoredListHit,
   storedHit,
-  type UnitValueStats,
 } from './goods-check.js';
 import type { Nomenclature } from './nomenclature.js';
+import { type NewUnitValue, storeUnitValues, UnitValueWindows } from './unit-values.js';
 
 /** 2: one alert per movement and list rule, naming every item and entry it found (ADR 0010). */
 export const RULE_VERSION = '2';
 const VOCABULARY_FILE = fileURLToPath(new URL('./trade-vocabulary.yaml', import.meta.url));
-/** How many recent unit values per HS-6 the anomaly check compares against. */
-const STATS_WINDOW = 500;
 /**
  * Movements checked and committed per transaction by the drain: a durable commit costs a sync of the
  * log, and the pages a batch touches (alert indexes, table tails) are written once per commit. A batch
@@ -105,13 +101,6 @@ const memoised = (classifier: GoodsClassifier): DescriptionClassifier => {
     },
   };
 };
-
-/** The unit values one drain batch adds for a code in one currency, stored as one row (ADR 0011). */
-interface NewUnitValues {
-  hs6: string;
-  currency: string;
-  values: number[];
-}
 
 /** A list hit with the item it is on, as a movement's list alert names it. */
 interface ItemHit extends ListHit {
@@ -194,12 +183,7 @@ export class GoodsControlService {
   private readonly queue: MovementQueue<(typeof CHECKED_FIELDS)[number]>;
   private listsCheckedAt = Date.now();
   private active: ActiveList[] = [];
-  /**
-   * Recent log unit values per HS-6 and their statistics. The statistics are recomputed only after the
-   * window has changed by a twentieth (or while it is still small), because a median over hundreds of values
-   * barely moves with one more, and sorting on every item would dominate ingestion.
-   */
-  private readonly unitValues = new Map<string, { values: number[]; stats?: UnitValueStats; changedSince: number }>();
+  private readonly unitValues = new UnitValueWindows();
   /** List versions stored checks name, by `listId@version`: a version never changes once imported. */
   private readonly describedVersions = new Map<string, Promise<ActiveList | undefined>>();
 
@@ -306,61 +290,6 @@ export class GoodsControlService {
     return { date, countries: [...countries].sort() };
   }
 
-  /**
-   * Statistics per HS-6 and currency: values are never converted (no rates are kept), so a RUB price is
-   * only compared with RUB prices of the same goods.
-   */
-  private statsFor(hs6: string, currency: string | undefined): UnitValueStats | undefined {
-    if (!currency) return undefined;
-    const window = this.unitValues.get(`${hs6} ${currency}`);
-    if (!window || window.values.length === 0) return undefined;
-    if (!window.stats || window.changedSince > Math.max(1, window.values.length / 20) || window.values.length < 4 * MIN_COMPARABLES) {
-      window.stats = robustStats(window.values);
-      window.changedSince = 0;
-    }
-    return window.stats;
-  }
-
-  /**
-   * Reads the windows of the items' codes this process has not met yet, so that checking the items needs no
-   * further wait on the store.
-   */
-  private async loadWindows(db: Db, items: readonly GoodsItem[]): Promise<void> {
-    for (const item of items) {
-      const currency = item.value?.currency;
-      if (!currency) continue;
-      const hs6 = item.hsCode.slice(0, 6);
-      const key = `${hs6} ${currency}`;
-      if (!this.unitValues.has(key)) {
-        this.unitValues.set(key, { values: (await this.storedUnitValues(db, hs6, currency)).map(Math.log), changedSince: Number.POSITIVE_INFINITY });
-      }
-    }
-  }
-
-  /** The most recent stored unit values of a code in one currency, oldest first. */
-  private async storedUnitValues(db: Db, hs6: string, currency: string): Promise<number[]> {
-    const chunks: number[][] = [];
-    let count = 0;
-    let before = Number.MAX_SAFE_INTEGER;
-    // Most codes fill their window from a few rows; a rare code has a row per drain batch it appeared in.
-    let pageSize = 16;
-    while (count < STATS_WINDOW) {
-      const rows = await db.all<{ id: number; unit_values: string }>(
-        'SELECT id, unit_values FROM goods_unit_value_chunks WHERE hs6 = ? AND currency = ? AND id < ? ORDER BY id DESC LIMIT ?',
-        [hs6, currency, before, pageSize],
-      );
-      for (const row of rows) {
-        const values = JSON.parse(row.unit_values) as number[];
-        chunks.push(values);
-        count += values.length;
-        before = Number(row.id);
-      }
-      if (rows.length < pageSize) break;
-      pageSize = STATS_WINDOW;
-    }
-    return chunks.reverse().flat().slice(-STATS_WINDOW);
-  }
-
   /** Lists imported by another process (the CLI) while this one runs: looked for at most every 5 s. */
   private async refreshLists(): Promise<void> {
     if (Date.now() - this.listsCheckedAt < LIST_CHECK_MS) return;
@@ -374,10 +303,10 @@ export class GoodsControlService {
   /** Checks items for a route without storing anything (the `check` API and CLI). */
   async check(items: readonly GoodsItem[], route: RouteContext): Promise<ItemCheck[]> {
     await this.refreshLists();
-    await this.loadWindows(this.deps.db, items);
+    await this.unitValues.load(this.deps.db, items);
     const checks: ItemCheck[] = [];
     for (const [index, item] of items.entries()) {
-      const stats = this.statsFor(item.hsCode.slice(0, 6), item.value?.currency);
+      const stats = this.unitValues.statsFor(item.hsCode.slice(0, 6), item.value?.currency);
       checks.push(checkItem(item, index, { lists: this.active, route, classifier: this.classifier, stats }));
     }
     return checks;
@@ -431,19 +360,16 @@ export class GoodsControlService {
         try {
           await this.deps.db.transaction(async (tx) => {
             const classifier = memoised(this.classifier);
-            const unitValues = new Map<string, NewUnitValues>();
+            const newValues: NewUnitValue[] = [];
             // Written step by step: what a step writes is still in the page cache when its alerts are
             // rescored, and the heap holds one step's rows at a time, not the whole batch's.
-            for (let start = 0; start < batch.length; start += STATS_STEP) await this.checkStored(tx, batch.slice(start, start + STATS_STEP), classifier, unitValues);
-            await tx.runMany(
-              'INSERT INTO goods_unit_value_chunks (hs6, currency, unit_values) VALUES (?, ?, ?)',
-              [...unitValues.values()].map((code) => [code.hs6, code.currency, JSON.stringify(code.values)]),
-            );
+            for (let start = 0; start < batch.length; start += STATS_STEP) await this.checkStored(tx, batch.slice(start, start + STATS_STEP), classifier, newValues);
+            await storeUnitValues(tx, newValues);
             await this.queue.complete(tx, ids);
           });
         } catch (error) {
           // The windows took in values of a batch that was not stored: read them again from the store.
-          this.unitValues.clear();
+          this.unitValues.forget();
           throw error;
         }
       },
@@ -452,10 +378,10 @@ export class GoodsControlService {
   }
 
   /** Checks one step of movements against the same statistics, stores the results, raises the findings. */
-  private async checkStored(tx: Db, stored: readonly CheckedMovement[], classifier: DescriptionClassifier, unitValues: Map<string, NewUnitValues>): Promise<void> {
+  private async checkStored(tx: Db, stored: readonly CheckedMovement[], classifier: DescriptionClassifier, newValues: NewUnitValue[]): Promise<void> {
     const checkRows: string[][] = [];
     const findings: Finding[] = [];
-    const fresh: { key: string; logValue: number }[] = [];
+    const stepValues: NewUnitValue[] = [];
     // A movement checked before (a list changed since) gets its results replaced; its unit values are already counted.
     const marks = stored.map(() => '?').join(', ');
     const rechecked = new Set(
@@ -463,24 +389,19 @@ export class GoodsControlService {
     );
     if (rechecked.size > 0) await tx.run(`DELETE FROM goods_movement_checks WHERE movement_id IN (${[...rechecked].map(() => '?').join(', ')})`, [...rechecked]);
     const earlierListAlerts = await this.listAlertsOf(tx, [...rechecked]);
-    await this.loadWindows(tx, stored.flatMap((movement) => movement.declaration.goodsItems));
+    await this.unitValues.load(tx, stored.flatMap((movement) => movement.declaration.goodsItems));
     for (const movement of stored) {
       const route = this.routeOf(movement.declaration, movement.declaredAt.slice(0, 10));
       const listHitsOf: Record<ListRule, ItemHit[]> = { route: [], controlled: [] };
       const itemChecks: StoredItemCheck[] = [];
       for (const [index, item] of movement.declaration.goodsItems.entries()) {
         const hs6 = item.hsCode.slice(0, 6);
-        const stats = this.statsFor(hs6, item.value?.currency);
+        const stats = this.unitValues.statsFor(hs6, item.value?.currency);
         const check = checkItem(item, index, { lists: this.active, route, classifier, stats });
         itemChecks.push({ ...check, hits: check.hits.map(storedHit) });
         const mass = item.netMass ?? item.grossMass;
         if (item.value && item.value.amount > 0 && mass > 0 && !rechecked.has(movement.id)) {
-          const unitValue = item.value.amount / mass;
-          const key = `${hs6} ${item.value.currency}`;
-          let code = unitValues.get(key);
-          if (!code) unitValues.set(key, (code = { hs6, currency: item.value.currency, values: [] }));
-          code.values.push(unitValue);
-          fresh.push({ key, logValue: Math.log(unitValue) });
+          stepValues.push({ hs6, currency: item.value.currency, unitValue: item.value.amount / mass });
         }
         for (const hit of check.hits) {
           listHitsOf[hit.prohibitedFor.length > 0 ? 'route' : 'controlled'].push({ itemIndex: index, hsCode: check.hsCode, description: item.description, ...hit });
@@ -511,13 +432,8 @@ export class GoodsControlService {
     }
     await tx.runMany('INSERT INTO goods_movement_checks (movement_id, items, checked_at) VALUES (?, ?, ?)', checkRows);
     await this.deps.alerts.raise(tx, findings, new Map(stored.map((movement) => [movement.id, movement.declaration])));
-    for (const { key, logValue } of fresh) {
-      const window = this.unitValues.get(key);
-      if (!window) continue;
-      window.values.push(logValue);
-      window.changedSince++;
-      if (window.values.length > STATS_WINDOW * 1.25) window.values.splice(0, window.values.length - STATS_WINDOW);
-    }
+    this.unitValues.append(stepValues);
+    for (const value of stepValues) newValues.push(value);
   }
 
   /** The list alerts of movements checked before, whose episodes a new check continues. */
