@@ -21,6 +21,8 @@ const keyOf = (hs6: string, currency: string) => `${hs6} ${currency}`;
  */
 export class UnitValueWindows {
   private readonly windows = new Map<string, Window>();
+  /** Reads under way: a check and the drain meeting a code at once share one read (on PostgreSQL they can). */
+  private readonly reading = new Map<string, Promise<void>>();
 
   /**
    * Reads the windows of the items' codes this process has not met yet, so that checking the items needs
@@ -32,7 +34,18 @@ export class UnitValueWindows {
       if (!currency) continue;
       const hs6 = item.hsCode.slice(0, 6);
       const key = keyOf(hs6, currency);
-      if (!this.windows.has(key)) this.windows.set(key, { values: (await storedValues(db, hs6, currency)).map(Math.log), changedSince: Number.POSITIVE_INFINITY });
+      if (this.windows.has(key)) continue;
+      let read = this.reading.get(key);
+      if (!read) {
+        read = storedValues(db, hs6, currency)
+          .then((values) => {
+            // A window another read set meanwhile may already hold a drain step's values: it is kept.
+            if (!this.windows.has(key)) this.windows.set(key, { values: values.map(Math.log), changedSince: Number.POSITIVE_INFINITY });
+          })
+          .finally(() => this.reading.delete(key));
+        this.reading.set(key, read);
+      }
+      await read;
     }
   }
 

@@ -34,6 +34,9 @@ export const API_PREFIX = '/api/v1';
 const documentBodiesValidateTheRest: typeof validatorCompiler = (route) =>
   route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler(route);
 
+const notFoundDetail = (method: string, path: string): string =>
+  path.startsWith('/api/') ? `There is no ${method} ${path}: the API's routes are listed at /api/docs` : `There is no page or file at ${path}`;
+
 export const buildHttpApp = async (context: AppContext, options: HttpOptions): Promise<FastifyInstance> => {
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes,
@@ -55,7 +58,7 @@ export const buildHttpApp = async (context: AppContext, options: HttpOptions): P
     return sendProblem(reply, body);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, toProblem(new DomainError('not_found', `There is no ${request.method} ${request.url.split('?')[0]}: the API's routes are listed at /api/docs`), request)),
+    sendProblem(reply, toProblem(new DomainError('not_found', notFoundDetail(request.method, request.url.split('?')[0]!)), request)),
   );
 
   await app.register(swagger, {
