@@ -15,13 +15,13 @@ export interface RaiseOutcome {
 }
 
 export type AlertListener = (tx: Db, outcomes: readonly RaiseOutcome[]) => Promise<void>;
+/** The parts of a declaration that place its movement's alerts in the queue. */
+export type DeclaredOffices = Pick<Declaration, 'officeOfDeparture' | 'officesOfTransit' | 'officesOfExit' | 'officeOfDestination'>;
+
 /**
  * Where the movements of raised alerts now sit in the queue, told before the new alerts are written; the
  * declarations are those the raising caller already holds.
  */
-/** The parts of a declaration that place its movement's alerts in the queue. */
-export type DeclaredOffices = Pick<Declaration, 'officeOfDeparture' | 'officesOfTransit' | 'officesOfExit' | 'officeOfDestination'>;
-
 export type QueuePlacer = (tx: Db, outcomes: readonly RaiseOutcome[], declarations: ReadonlyMap<string, DeclaredOffices>) => Promise<ReadonlyMap<string, QueuePlacement>>;
 export type StatusListener = (tx: Db, movementIds: readonly string[]) => Promise<void>;
 
